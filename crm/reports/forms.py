@@ -1,0 +1,110 @@
+"""Filters of the tier comparison (GET forms: bad input shows beside the field, never a 500)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from campaigns.models import Campaign, Objective
+from crm.fields import DateInput, FastSelect
+from influencers.models import Niche, Platform, Tier
+from partnerships.models import Partnership
+
+
+class TierBasis:
+    CURRENT = "current"
+    SIGNING = "signing"
+    CHOICES = [
+        (CURRENT, "Current tier (today's thresholds)"),
+        (SIGNING, "Tier at signing"),
+    ]
+
+
+class EngagementBasis:
+    FOLLOWERS = "followers"
+    REACH = "reach"
+    CHOICES = [(FOLLOWERS, "By followers"), (REACH, "By reach")]
+
+
+def _blank(label):
+    return [("", label)]
+
+
+class TierComparisonFilterForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.order_by("-start_date", "-id").only("id", "name"),
+        required=False,
+        empty_label="All campaigns",
+        widget=FastSelect,
+    )
+    objective = forms.ChoiceField(
+        choices=_blank("All objectives") + Objective.choices, required=False
+    )
+    published_after = forms.DateField(
+        label="Published from",
+        required=False,
+        widget=DateInput(),
+    )
+    published_before = forms.DateField(
+        label="Published to",
+        required=False,
+        widget=DateInput(),
+    )
+    platform = forms.ChoiceField(choices=_blank("All platforms") + Platform.choices, required=False)
+    niche = forms.ModelChoiceField(
+        queryset=Niche.objects.order_by("name"), required=False, empty_label="All niches"
+    )
+    collaboration_type = forms.ChoiceField(
+        label="Collaboration type",
+        choices=_blank("Long-term and one-off") + Partnership.CollaborationType.choices,
+        required=False,
+    )
+    basis = forms.ChoiceField(
+        label="Tier basis", choices=TierBasis.CHOICES, required=False, initial=TierBasis.CURRENT
+    )
+    er_basis = forms.ChoiceField(
+        label="Engagement rate",
+        choices=EngagementBasis.CHOICES,
+        required=False,
+        initial=EngagementBasis.FOLLOWERS,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        after, before = cleaned.get("published_after"), cleaned.get("published_before")
+        if after and before and before < after:
+            self.add_error("published_before", "The end of the period is before its start.")
+            cleaned.pop("published_before", None)
+        return cleaned
+
+    def filters(self):
+        """The valid filters as keyword arguments for the selectors (invalid ones are ignored;
+        their errors show on the form)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "campaign": data.get("campaign"),
+            "objective": data.get("objective") or None,
+            "published_after": data.get("published_after"),
+            "published_before": data.get("published_before"),
+            "platform": data.get("platform") or None,
+            "niche": data.get("niche"),
+            "collaboration_type": data.get("collaboration_type") or None,
+            "basis": data.get("basis") or TierBasis.CURRENT,
+        }
+
+    @property
+    def er_basis_value(self):
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("er_basis") or EngagementBasis.FOLLOWERS
+
+
+class TierPairForm(TierComparisonFilterForm):
+    a = forms.ModelChoiceField(queryset=Tier.objects.order_by("min_followers"), label="First tier")
+    b = forms.ModelChoiceField(queryset=Tier.objects.order_by("min_followers"), label="Second tier")
+
+    field_order = ["a", "b"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("a") and cleaned.get("a") == cleaned.get("b"):
+            raise ValidationError("Pick two different tiers.")
+        return cleaned

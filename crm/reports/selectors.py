@@ -1,0 +1,509 @@
+"""Reads for the reports: the tier comparison (one SQL aggregate) and the dashboard blocks.
+
+Scope of the tier comparison
+- Partnerships: signed ones (contracted, active, completed) matching the campaign, objective,
+  niche and collaboration-type filters. Prospects, declined and cancelled deals cost nothing.
+- Deliverables: every deliverable of those partnerships, narrowed by platform and publish period.
+- Spend: each partnership's contract value, counted once. When a platform or period filter keeps
+  only some of a partnership's deliverables, the partnership's contract value is split evenly over
+  all its deliverables and only the share of the kept ones counts (a partnership with none kept
+  drops out). Without those filters a signed partnership with no deliverable yet still counts.
+- Tier: the influencer's current tier (today's thresholds, a followers range computed in SQL on
+  every load, so a threshold edit shows at once) or the tier recorded at signing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from campaigns.selectors import with_totals
+from crm.metrics import COUNT_FIELDS, Results, money_total, ratio, share
+from crm.reports.forms import TierBasis
+from influencers.models import Influencer
+from influencers.tiers import tier_ranges
+from partnerships.models import Deliverable, Partnership
+from partnerships.selectors import RENEWAL_WINDOW_DAYS, overdue_q, renewal_due_q
+
+SIGNED_STATUSES = tuple(Partnership.SIGNED_STATUSES)
+UNSIGNED_STATUSES = tuple(s for s in Partnership.Status.values if s not in SIGNED_STATUSES)
+LONG_TERM = Partnership.CollaborationType.LONG_TERM
+ONE_OFF = Partnership.CollaborationType.ONE_OFF
+# The compare view refuses to call a winner on fewer deliverables than this per tier.
+MIN_DELIVERABLES = 30
+NO_TIER = -1
+REPORT_WORK_MEM = "64MB"
+
+
+@dataclass
+class TierRow:
+    """One tier (or one tier and collaboration type) of the comparison."""
+
+    tier: object  # a TierRange, or None for influencers below every threshold
+    collaboration_type: str | None = None
+    influencers: int = 0
+    influencer_followers: int = 0
+    partnerships: int = 0
+    long_term: int = 0
+    results: Results = field(default_factory=Results)
+
+    @property
+    def name(self):
+        return self.tier.tier.name if self.tier else "No tier"
+
+    @property
+    def tier_id(self):
+        return self.tier.tier.pk if self.tier else None
+
+    @property
+    def type_label(self):
+        if self.collaboration_type is None:
+            return "All"
+        return "Long-term" if self.collaboration_type == LONG_TERM else "One-off"
+
+    @property
+    def average_followers(self):
+        return ratio(self.influencer_followers, self.influencers)
+
+    @property
+    def long_term_share(self):
+        return share(self.long_term, self.partnerships)
+
+
+@dataclass
+class TierComparison:
+    rows: list  # one TierRow per tier, lowest threshold first
+    split_rows: list  # per tier: long-term then one-off
+    filters: dict
+
+    def row_for(self, tier_pk):
+        for row in self.rows:
+            if row.tier_id == tier_pk:
+                return row
+        return None
+
+
+def _quote(name):
+    return connection.ops.quote_name(name)
+
+
+def _tier_key(basis, ranges):
+    if basis == TierBasis.SIGNING:
+        return Coalesce(F("tier_at_signing_id"), Value(NO_TIER))
+    whens = [
+        When(influencer__followers__gte=r.lower, then=Value(r.tier.pk)) for r in reversed(ranges)
+    ]
+    return Case(*whens, default=Value(NO_TIER))
+
+
+def scoped_partnerships(filters, ranges):
+    """Signed partnerships in the filters' scope, as values rows with their tier key."""
+    # "Not one of the unsigned statuses" (the same rows: status is constrained to the choices),
+    # because without table statistics PostgreSQL guesses an IN list keeps 0.5% of the rows and
+    # then will not aggregate the million joined deliverables in its parallel workers.
+    queryset = Partnership.objects.exclude(status__in=UNSIGNED_STATUSES)
+    if filters.get("campaign"):
+        queryset = queryset.filter(campaign=filters["campaign"])
+    if filters.get("objective"):
+        queryset = queryset.filter(campaign__objective=filters["objective"])
+    if filters.get("collaboration_type"):
+        queryset = queryset.filter(collaboration_type=filters["collaboration_type"])
+    if filters.get("niche"):
+        # EXISTS, not a join: no duplicate partnerships, no DISTINCT (see RECIPES.md).
+        queryset = queryset.filter(
+            Exists(
+                Influencer.niches.through.objects.filter(
+                    influencer_id=OuterRef("influencer_id"), niche=filters["niche"]
+                )
+            )
+        )
+    return (
+        queryset.order_by()
+        .values("id", "influencer_id", "collaboration_type", "contract_value")
+        .annotate(
+            tier_key=_tier_key(filters.get("basis"), ranges),
+            audience=F("influencer__followers"),
+        )
+    )
+
+
+def _deliverable_condition(filters, alias="d"):
+    """SQL condition and params for the platform and period filters (None when unfiltered)."""
+    parts, params = [], []
+    if filters.get("platform"):
+        parts.append(f"{alias}.platform = %s")
+        params.append(filters["platform"])
+    if filters.get("published_after"):
+        parts.append(f"{alias}.published_on >= %s")
+        params.append(filters["published_after"].isoformat())
+    if filters.get("published_before"):
+        parts.append(f"{alias}.published_on <= %s")
+        params.append(filters["published_before"].isoformat())
+    if not parts:
+        return None, []
+    return " AND ".join(parts), params
+
+
+RESULT_COLUMNS = (*COUNT_FIELDS, "revenue")
+
+
+def _comparison_sql(filters, ranges):
+    """One statement. `sp`: the partnerships in scope with the cost each carries; from it `pi`
+    (per tier and influencer) then `it` (influencers, partnerships and spend per tier and type,
+    in one pass over the partnerships); `dt`: the deliverables' results per tier and type.
+
+    Without a platform/period filter the deliverables are joined to the scoped partnerships and
+    summed straight into the few (tier, type) groups, so PostgreSQL scans them in parallel. With
+    one, the kept deliverables are first summed per partnership (`kept`, driven by the platform
+    and published_on indexes), which also gives the share of each contract value to count.
+    """
+    scoped_sql, scoped_params = scoped_partnerships(filters, ranges).query.sql_with_params()
+    deliverables = _quote(Deliverable._meta.db_table)
+    condition, condition_params = _deliverable_condition(filters)
+    sums = ", ".join(f"SUM(d.{name}) AS {name}" for name in RESULT_COLUMNS)
+    if condition:
+        kept_sums = ", ".join(f"SUM(sp.{name}) AS {name}" for name in RESULT_COLUMNS)
+        # The count of all a partnership's deliverables is a correlated subquery on purpose: it
+        # runs once per partnership with a kept deliverable, on the partnership_id index.
+        sql = f"""
+        WITH s AS NOT MATERIALIZED ({scoped_sql}),
+        kept AS (
+            SELECT d.partnership_id, COUNT(*) AS n, {sums}
+            FROM {deliverables} d
+            WHERE {condition}
+            GROUP BY d.partnership_id
+        ),
+        sp AS MATERIALIZED (
+            SELECT s.tier_key, s.influencer_id, s.collaboration_type, s.audience,
+                   s.contract_value * k.n / (
+                       SELECT COUNT(*) * 1.0 FROM {deliverables} a
+                       WHERE a.partnership_id = k.partnership_id
+                   ) AS cost,
+                   k.n, {", ".join(f"k.{name}" for name in RESULT_COLUMNS)}
+            FROM kept k JOIN s ON s.id = k.partnership_id
+        ),
+        dt AS (
+            SELECT sp.tier_key, sp.collaboration_type, SUM(sp.n) AS deliverables, {kept_sums},
+                   SUM(sp.n * sp.audience) AS followers
+            FROM sp
+            GROUP BY sp.tier_key, sp.collaboration_type
+        ),"""  # noqa: S608
+        params = [*scoped_params, *condition_params]
+    else:
+        sql = f"""
+        WITH s AS NOT MATERIALIZED ({scoped_sql}),
+        sp AS NOT MATERIALIZED (
+            SELECT s.tier_key, s.influencer_id, s.collaboration_type, s.audience,
+                   s.contract_value AS cost
+            FROM s
+        ),
+        dt AS (
+            SELECT s.tier_key, s.collaboration_type, COUNT(*) AS deliverables, {sums},
+                   SUM(s.audience) AS followers
+            FROM {deliverables} d JOIN s ON s.id = d.partnership_id
+            GROUP BY s.tier_key, s.collaboration_type
+        ),"""  # noqa: S608
+        params = list(scoped_params)
+    sql += f"""
+        pi AS (
+            SELECT tier_key, influencer_id, MAX(audience) AS audience,
+                   SUM(CASE WHEN collaboration_type = '{LONG_TERM}' THEN 1 ELSE 0 END) AS lt_n,
+                   SUM(CASE WHEN collaboration_type = '{ONE_OFF}' THEN 1 ELSE 0 END) AS oo_n,
+                   SUM(CASE WHEN collaboration_type = '{LONG_TERM}' THEN cost ELSE 0 END)
+                       AS lt_cost,
+                   SUM(CASE WHEN collaboration_type = '{ONE_OFF}' THEN cost ELSE 0 END)
+                       AS oo_cost
+            FROM sp
+            GROUP BY tier_key, influencer_id
+        ),
+        it AS (
+            SELECT tier_key, COUNT(*) AS influencers, SUM(audience) AS audience,
+                   SUM(CASE WHEN lt_n > 0 THEN 1 ELSE 0 END) AS lt_influencers,
+                   SUM(CASE WHEN lt_n > 0 THEN audience ELSE 0 END) AS lt_audience,
+                   SUM(CASE WHEN oo_n > 0 THEN 1 ELSE 0 END) AS oo_influencers,
+                   SUM(CASE WHEN oo_n > 0 THEN audience ELSE 0 END) AS oo_audience,
+                   SUM(lt_n) AS lt_n, SUM(oo_n) AS oo_n,
+                   SUM(lt_cost) AS lt_cost, SUM(oo_cost) AS oo_cost
+            FROM pi
+            GROUP BY tier_key
+        )
+        SELECT it.tier_key, it.influencers, it.audience, it.lt_influencers, it.lt_audience,
+               it.oo_influencers, it.oo_audience, it.lt_n, it.oo_n, it.lt_cost, it.oo_cost,
+               dt.collaboration_type, dt.deliverables,
+               {", ".join(f"dt.{name}" for name in RESULT_COLUMNS)},
+               dt.followers
+        FROM it LEFT JOIN dt ON dt.tier_key = it.tier_key
+    """  # noqa: S608
+    return sql, params
+
+
+REPORT_SETTINGS = (
+    # LOCAL: they end with the report's transaction. The reports group into a few rows, which a
+    # hash aggregate does in one pass; without table statistics PostgreSQL may instead sort the
+    # million joined rows (enable_sort only discourages sorting, a LIMIT still sorts).
+    f"SET LOCAL jit = off; SET LOCAL enable_sort = off; SET LOCAL work_mem = '{REPORT_WORK_MEM}'"
+)
+
+
+def _run_report(sql, params):
+    """Run a report query; on PostgreSQL with the REPORT_SETTINGS, in a transaction."""
+    if connection.vendor != "postgresql":
+        return _fetch(sql, params)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(REPORT_SETTINGS)
+        return _fetch(sql, params)
+
+
+def _fetch(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _int(value):
+    return int(value or 0)
+
+
+def tier_comparison(*, filters):
+    """Both tables of the tier comparison: per tier, and per tier split by collaboration type.
+
+    Two queries whatever the data size: the tier list and one aggregate.
+    """
+    ranges = tier_ranges()
+    rows = _run_report(*_comparison_sql(filters, ranges))
+    by_tier = {}
+    for row in rows:
+        key = row["tier_key"]
+        entry = by_tier.setdefault(key, {"row": row, "types": {}})
+        if row["collaboration_type"]:
+            entry["types"][row["collaboration_type"]] = row
+
+    tiers = [(r.tier.pk, r) for r in ranges]
+    if NO_TIER in by_tier:
+        tiers.append((NO_TIER, None))
+
+    table, split = [], []
+    for key, tier_range in tiers:
+        entry = by_tier.get(key)
+        base = entry["row"] if entry else {}
+        types = entry["types"] if entry else {}
+        parts = {}
+        for kind, prefix in ((LONG_TERM, "lt"), (ONE_OFF, "oo")):
+            typed = types.get(kind, {})
+            results = Results.from_row(
+                {name: _int(typed.get(name)) for name in (*COUNT_FIELDS, "followers")},
+                deliverables=_int(typed.get("deliverables")),
+                revenue=money_total(typed.get("revenue")),
+                cost=money_total(base.get(f"{prefix}_cost")),
+            )
+            count = _int(base.get(f"{prefix}_n"))
+            parts[kind] = TierRow(
+                tier=tier_range,
+                collaboration_type=kind,
+                influencers=_int(base.get(f"{prefix}_influencers")),
+                influencer_followers=_int(base.get(f"{prefix}_audience")),
+                partnerships=count,
+                long_term=count if kind == LONG_TERM else 0,
+                results=results,
+            )
+        total = Results.from_row(
+            {
+                name: getattr(parts[LONG_TERM].results, name)
+                + getattr(parts[ONE_OFF].results, name)
+                for name in (*COUNT_FIELDS, "followers", "deliverables", "revenue", "cost")
+            }
+        )
+        table.append(
+            TierRow(
+                tier=tier_range,
+                influencers=_int(base.get("influencers")),
+                influencer_followers=_int(base.get("audience")),
+                partnerships=parts[LONG_TERM].partnerships + parts[ONE_OFF].partnerships,
+                long_term=parts[LONG_TERM].partnerships,
+                results=total,
+            )
+        )
+        split += [parts[LONG_TERM], parts[ONE_OFF]]
+    return TierComparison(rows=table, split_rows=split, filters=filters)
+
+
+# --- Compare two tiers -------------------------------------------------------------------------
+
+# Which number decides for each campaign objective, and whether lower or higher is better.
+OBJECTIVE_RULES = {
+    Campaign.Objective.AWARENESS: ("cpm", "lowest", "CPM"),
+    Campaign.Objective.ENGAGEMENT: ("cpe", "lowest", "CPE"),
+    Campaign.Objective.COMMUNITY: ("cpe", "lowest", "CPE"),
+    Campaign.Objective.PRODUCT_REVIEWS: ("cpe", "lowest", "CPE"),
+    Campaign.Objective.CONVERSIONS: ("roi", "highest", "ROI"),
+    Campaign.Objective.PRODUCT_LAUNCH: ("roi", "highest", "ROI"),
+}
+
+
+@dataclass
+class Reading:
+    objective: str
+    metric: str
+    verdict: str
+    winner: object = None  # the winning TierRow, None when there is too little data or a tie
+
+
+def objective_readings(row_a, row_b, min_deliverables=MIN_DELIVERABLES):
+    """A plain-language reading per campaign objective from two tiers' own numbers."""
+    readings = []
+    for objective, (attribute, direction, label) in OBJECTIVE_RULES.items():
+        name = Campaign.Objective(objective).label
+        short = [row for row in (row_a, row_b) if row.results.deliverables < min_deliverables]
+        if short:
+            detail = "; ".join(
+                f"{row.name} has {row.results.deliverables} deliverable"
+                f"{'' if row.results.deliverables == 1 else 's'}"
+                for row in short
+            )
+            readings.append(
+                Reading(
+                    name,
+                    label,
+                    f"Too little data to tell: {detail} in scope "
+                    f"(at least {min_deliverables} per tier are needed).",
+                )
+            )
+            continue
+        value_a = getattr(row_a.results, attribute)
+        value_b = getattr(row_b.results, attribute)
+        if value_a is None or value_b is None:
+            missing = row_a.name if value_a is None else row_b.name
+            readings.append(
+                Reading(name, label, f"Too little data to tell: {missing} has no {label}.")
+            )
+            continue
+        if value_a == value_b:
+            readings.append(Reading(name, label, f"A tie: both have a {label} of {value_a}."))
+            continue
+        better_a = value_a < value_b if direction == "lowest" else value_a > value_b
+        winner, loser = (row_a, row_b) if better_a else (row_b, row_a)
+        win_value = value_a if better_a else value_b
+        lose_value = value_b if better_a else value_a
+        suffix = "%" if attribute == "roi" else ""
+        readings.append(
+            Reading(
+                name,
+                label,
+                f"{winner.name}: {direction} {label} ({win_value}{suffix} against "
+                f"{lose_value}{suffix} for {loser.name}).",
+                winner=winner,
+            )
+        )
+    return readings
+
+
+# --- Dashboard ---------------------------------------------------------------------------------
+
+DASHBOARD_LIST_SIZE = 5
+DASHBOARD_CAMPAIGNS = 8
+TOP_ROI_DAYS = 90
+
+
+def pipeline_counts():
+    """[(status value, label, count)] for every pipeline status, in pipeline order (one query)."""
+    counts = dict(
+        Partnership.objects.order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return [(value, label, counts.get(value, 0)) for value, label in Partnership.Status.choices]
+
+
+def renewals_due(limit=DASHBOARD_LIST_SIZE, within=RENEWAL_WINDOW_DAYS, today=None):
+    """The long-term partnerships whose renewal is due soonest, and how many there are (two
+    queries, both on the partnership_type_end index)."""
+    queryset = Partnership.objects.filter(renewal_due_q(within, today=today))
+    total = queryset.order_by().aggregate(n=Count("pk"))["n"]
+    rows = list(
+        queryset.select_related("influencer", "campaign").order_by("end_date", "id")[:limit]
+    )
+    return rows, total
+
+
+def week_bounds(today=None):
+    """Today and six days on: the week a marketer plans."""
+    today = today or timezone.localdate()
+    return today, today + timedelta(days=6)
+
+
+def deliverable_counts(today=None):
+    """Deliverables due this week (any status, as the list behind the link) and overdue."""
+    start, end = week_bounds(today)
+    return Deliverable.objects.aggregate(
+        due_this_week=Count("pk", filter=Q(due_date__gte=start, due_date__lte=end)),
+        overdue=Count("pk", filter=overdue_q(today)),
+    )
+
+
+def active_campaign_budgets(limit=DASHBOARD_CAMPAIGNS):
+    """Active campaigns ending soonest with `committed` and `left`, as the campaign list defines
+    them (one query)."""
+    active = Campaign.objects.filter(status=Campaign.Status.ACTIVE).order_by("end_date", "id")
+    return list(with_totals(active)[:limit])
+
+
+@dataclass
+class InfluencerReturn:
+    influencer: Influencer
+    results: Results
+
+
+def top_influencers_by_roi(days=TOP_ROI_DAYS, limit=DASHBOARD_LIST_SIZE, today=None):
+    """Influencers with the best ROI on deliverables published in the last ``days`` days.
+
+    Cost follows the tier comparison's rule: each partnership's contract value is split evenly
+    over its deliverables, and the share of those published in the window counts. Two queries.
+    """
+    today = today or timezone.localdate()
+    since = today - timedelta(days=days)
+    deliverables = _quote(Deliverable._meta.db_table)
+    partnerships = _quote(Partnership._meta.db_table)
+    statuses = ", ".join(["%s"] * len(SIGNED_STATUSES))
+    sql = f"""
+        WITH kept AS (
+            SELECT d.partnership_id, COUNT(*) AS n, SUM(d.revenue) AS revenue
+            FROM {deliverables} d
+            WHERE d.published_on >= %s AND d.published_on <= %s
+            GROUP BY d.partnership_id
+        ),
+        pk AS MATERIALIZED (
+            SELECT p.influencer_id, k.revenue,
+                   p.contract_value * k.n / (
+                       SELECT COUNT(*) * 1.0 FROM {deliverables} a
+                       WHERE a.partnership_id = k.partnership_id
+                   ) AS cost
+            FROM kept k JOIN {partnerships} p ON p.id = k.partnership_id
+            WHERE p.status IN ({statuses}) AND p.contract_value > 0
+        ),
+        pc AS (
+            SELECT influencer_id, SUM(cost) AS cost, SUM(revenue) AS revenue
+            FROM pk
+            GROUP BY influencer_id
+        )
+        SELECT influencer_id, cost, revenue FROM pc
+        ORDER BY (revenue - cost) / cost DESC, influencer_id
+        LIMIT %s
+    """  # noqa: S608
+    params = [since.isoformat(), today.isoformat(), *SIGNED_STATUSES, limit]
+    rows = _run_report(sql, params)
+    influencers = Influencer.objects.with_tier().in_bulk([row["influencer_id"] for row in rows])
+    return [
+        InfluencerReturn(
+            influencer=influencers[row["influencer_id"]],
+            results=Results(cost=money_total(row["cost"]), revenue=money_total(row["revenue"])),
+        )
+        for row in rows
+        if row["influencer_id"] in influencers
+    ]

@@ -1,0 +1,89 @@
+"""Presentation helpers every page uses: compact counts, money, metrics, tier badges, nav links."""
+
+from decimal import Decimal
+
+from django import template
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+register = template.Library()
+
+DASH = "-"
+
+
+@register.filter
+def compact(value):
+    """12345 -> 12.3K, 1234567 -> 1.2M; what a marketer reads at a glance."""
+    if value is None or value == "":
+        return DASH
+    number = float(value)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(number) >= limit:
+            text = f"{number / limit:.1f}".rstrip("0").rstrip(".")
+            return f"{text}{suffix}"
+    return f"{int(number)}"
+
+
+@register.filter
+def metric(value, places=2):
+    """A ratio from crm.metrics: None (a zero denominator) shows as "-"."""
+    if value is None or value == "":
+        return DASH
+    return f"{Decimal(value):,.{int(places)}f}"
+
+
+@register.filter
+def percent(value):
+    if value is None or value == "":
+        return DASH
+    return f"{Decimal(value):,.2f}%"
+
+
+@register.filter
+def money(value):
+    if value is None or value == "":
+        return DASH
+    return f"{settings.CURRENCY} {Decimal(value):,.2f}"
+
+
+@register.simple_tag
+def tier_badge(name, tier_id=None):
+    """A tier's badge; its colour comes from the tier stylesheet (no inline styles)."""
+    if not name:
+        return format_html('<span class="badge text-bg-light">{}</span>', "No tier")
+    return format_html('<span class="badge tier-badge tier-{}">{}</span>', tier_id or "x", name)
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, url_name, label):
+    """A navbar item, active on its own section; rendered only once its page exists."""
+    try:
+        url = reverse(url_name)
+    except NoReverseMatch:
+        return ""
+    match = getattr(context.get("request"), "resolver_match", None)
+    namespace = url_name.split(":")[0] if ":" in url_name else ""
+    active = match is not None and (
+        match.view_name == url_name or (namespace and match.namespace == namespace)
+    )
+    return format_html(
+        '<li class="nav-item"><a class="nav-link{}" href="{}"{}>{}</a></li>',
+        " active" if active else "",
+        url,
+        ' aria-current="page"' if active else "",
+        label,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters changed (None or "" removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
