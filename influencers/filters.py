@@ -1,0 +1,142 @@
+"""The roster's filters. Every filter is index-backed: ranges on indexed columns, and EXISTS
+subqueries for the many-valued relations (a join with DISTINCT was 20x slower at 100k rows)."""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
+
+from crm.fields import BoundedModelMultipleChoiceField
+from influencers.models import Influencer, Niche, Platform, SocialAccount, Tier
+from influencers.tiers import tiers_q
+from partnerships.models import Partnership
+
+SORTS = {
+    "name": ("name", "id"),
+    "followers": ("-followers", "id"),
+    "engagement": ("-engagement_rate", "id"),
+    "newest": ("-created_at", "id"),
+}
+SORT_CHOICES = [
+    ("name", "Name (A-Z)"),
+    ("followers", "Followers (most first)"),
+    ("engagement", "Engagement rate (highest first)"),
+    ("newest", "Newest first"),
+]
+PAGE_SIZES = (25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+
+
+class BoundedModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Refuses an out-of-range id (?niche=999...9) as an invalid choice, not a database error."""
+
+    field_class = BoundedModelMultipleChoiceField
+
+
+class RosterFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_text",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Name, handle or email", "autocomplete": "off"}
+        ),
+    )
+    tier = BoundedModelMultipleChoiceFilter(
+        queryset=Tier.objects.order_by("min_followers"),
+        method="filter_tier",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    niche = BoundedModelMultipleChoiceFilter(
+        queryset=Niche.objects.order_by("name"),
+        method="filter_niche",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    platform = django_filters.MultipleChoiceFilter(
+        choices=Platform.choices,
+        method="filter_platform",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    followers_min = django_filters.NumberFilter(
+        field_name="followers", lookup_expr="gte", label="Followers from", min_value=0
+    )
+    followers_max = django_filters.NumberFilter(
+        field_name="followers", lookup_expr="lte", label="Followers to", min_value=0
+    )
+    engagement_min = django_filters.NumberFilter(
+        field_name="engagement_rate", lookup_expr="gte", label="Engagement % from"
+    )
+    engagement_max = django_filters.NumberFilter(
+        field_name="engagement_rate", lookup_expr="lte", label="Engagement % to"
+    )
+    country = django_filters.CharFilter(field_name="country", lookup_expr="iexact")
+    status = django_filters.ChoiceFilter(choices=Influencer.Status.choices, empty_label="Any")
+    owner = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        empty_label="Anyone",
+    )
+    active_partnership = django_filters.BooleanFilter(
+        label="Has an active partnership",
+        method="filter_active_partnership",
+        widget=forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")]),
+    )
+
+    class Meta:
+        model = Influencer
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{css} form-select-sm" if css == "form-select" else css
+            if css == "form-control":
+                widget.attrs["class"] += " form-control-sm"
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip().lstrip("@").strip()
+        if not value:
+            return queryset
+        # A UNION of three index-backed lookups (trigram indexes on PostgreSQL, migration 0006):
+        # an OR across the columns would scan every influencer, 5-10x slower at 100k rows.
+        by_name = Influencer.objects.filter(name__icontains=value).order_by().values("pk")
+        by_email = Influencer.objects.filter(email__icontains=value).order_by().values("pk")
+        by_handle = (
+            SocialAccount.objects.filter(handle__icontains=value).order_by().values("influencer_id")
+        )
+        return queryset.filter(pk__in=by_name.union(by_email, by_handle, all=True))
+
+    def filter_tier(self, queryset, name, value):
+        return queryset.filter(tiers_q(value)) if value else queryset
+
+    def filter_niche(self, queryset, name, value):
+        if not value:
+            return queryset
+        links = Influencer.niches.through.objects.filter(
+            influencer_id=OuterRef("pk"), niche_id__in=[niche.pk for niche in value]
+        )
+        return queryset.filter(Exists(links))
+
+    def filter_platform(self, queryset, name, value):
+        if not value:
+            return queryset
+        accounts = SocialAccount.objects.filter(influencer=OuterRef("pk"), platform__in=value)
+        return queryset.filter(Exists(accounts))
+
+    def filter_active_partnership(self, queryset, name, value):
+        if value is None:
+            return queryset
+        active = Partnership.objects.filter(
+            influencer=OuterRef("pk"), status=Partnership.Status.ACTIVE
+        )
+        return queryset.filter(Exists(active) if value else ~Exists(active))
+
+    def filter_queryset_without_tier(self, queryset):
+        """The result with every filter but the tier one: the base of the per-tier counts."""
+        for name, value in self.form.cleaned_data.items():
+            if name == "tier":
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset

@@ -1,0 +1,199 @@
+"""Reads on influencers: the roster, its per-tier counts, the influencer page and the export."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, DecimalField, Prefetch, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
+
+from crm.metrics import Results, deliverable_sums
+from influencers.models import Influencer, Interaction, Niche, Platform, SocialAccount
+from influencers.tiers import next_tier, range_q, tier_ranges
+from partnerships.models import Partnership
+
+ROW_ACCOUNT_FIELDS = ("id", "influencer_id", "platform", "handle", "is_primary", "followers")
+
+
+def roster_base():
+    """Every influencer, unordered: the FilterSet narrows it, the view orders and pages it."""
+    return Influencer.objects.all()
+
+
+def roster_rows(ids):
+    """The page's influencers in the given order, with what a roster row shows: owner, tier,
+    niches and accounts (for the primary handle and the platforms). Three queries for any page."""
+    rows = (
+        Influencer.objects.filter(pk__in=ids)
+        .with_tier()
+        .select_related("owner")
+        .prefetch_related(*_row_prefetches())
+    )
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+PLATFORM_LABELS = dict(Platform.choices)
+
+
+def _row_prefetches():
+    # Plain lists (to_attr): a related manager per row and access was a visible share of the
+    # page's time at 100 rows.
+    accounts = SocialAccount.objects.only(*ROW_ACCOUNT_FIELDS).order_by(
+        "-is_primary", "-followers", "id"
+    )
+    return (
+        Prefetch("niches", queryset=Niche.objects.order_by("name"), to_attr="niche_list"),
+        Prefetch("accounts", queryset=accounts, to_attr="account_list"),
+    )
+
+
+def account_summary(influencer):
+    """(primary account or None, sorted distinct platform labels) from the prefetched accounts."""
+    accounts = influencer.account_list
+    primary = next((a for a in accounts if a.is_primary), accounts[0] if accounts else None)
+    platforms = sorted({PLATFORM_LABELS.get(a.platform, a.platform) for a in accounts})
+    return primary, platforms
+
+
+@dataclass
+class TierCount:
+    tier_range: object
+    count: int
+    selected: bool
+
+    @property
+    def tier(self):
+        return self.tier_range.tier
+
+
+def roster_tier_counts(queryset, selected_tiers=()):
+    """How many influencers of ``queryset`` fall in each tier, and the total of the selected tiers
+    (or of everyone when none is selected). One aggregate; ``queryset`` excludes the tier filter, so
+    the counts say what picking another tier would give."""
+    ranges = tier_ranges()
+    selected = {tier.pk for tier in selected_tiers}
+    aggregates = {f"t{index}": Count("pk", filter=range_q(r)) for index, r in enumerate(ranges)}
+    totals = queryset.order_by().aggregate(total=Count("pk"), **aggregates)
+    counts = [
+        TierCount(r, totals[f"t{index}"], r.tier.pk in selected) for index, r in enumerate(ranges)
+    ]
+    # Below the lowest tier nobody is counted per tier, so without a tier filter use the total.
+    total = sum(c.count for c in counts if c.selected) if selected else totals["total"]
+    return counts, total
+
+
+class KnownCountPaginator(Paginator):
+    """A Paginator told the total up front (it came with the tier counts), so it runs no COUNT."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
+
+
+def _reverse(ordering):
+    return [name[1:] if name.startswith("-") else f"-{name}" for name in ordering]
+
+
+def page_ids(queryset, ordering, offset, limit, total):
+    """The primary keys of one page, selected alone (the row details come after, for these few).
+
+    A page in the back half is read from the other end in the reverse order, so no page walks
+    more than half of the result: the last page costs what the first does."""
+    end = min(offset + limit, total)
+    after = total - end
+    pks = queryset.values_list("pk", flat=True)
+    if after < offset:
+        return list(reversed(pks.order_by(*_reverse(ordering))[after : after + (end - offset)]))
+    return list(pks.order_by(*ordering)[offset:end])
+
+
+def influencer_detail(pk):
+    """One influencer with tier, owner, accounts and niches (three queries)."""
+    return (
+        Influencer.objects.with_tier()
+        .select_related("owner")
+        .prefetch_related("niches", "accounts")
+        .get(pk=pk)
+    )
+
+
+def distance_to_next_tier(influencer):
+    """(next Tier, followers still needed) or (None, None) at the top tier."""
+    tier = next_tier(influencer.followers)
+    if tier is None:
+        return None, None
+    return tier, tier.min_followers - influencer.followers
+
+
+def influencer_partnerships(influencer):
+    """The influencer's partnerships with their campaign and deliverable totals summed in SQL."""
+    sums = deliverable_sums("deliverables__")
+    sums = {f"sum_{name}": expression for name, expression in sums.items()}
+    return (
+        Partnership.objects.filter(influencer=influencer)
+        .select_related("campaign", "tier_at_signing")
+        .annotate(deliverable_count=Count("deliverables"), **sums)
+        .order_by("-created_at", "-id")
+    )
+
+
+def partnership_results(partnership, followers=0):
+    """crm.metrics.Results of one annotated partnership (cost = its contract value)."""
+    row = {
+        key.removeprefix("sum_"): value
+        for key, value in vars(partnership).items()
+        if key.startswith("sum_")
+    }
+    return Results.from_row(
+        row,
+        cost=partnership.contract_value,
+        deliverables=partnership.deliverable_count,
+        followers=followers,
+    )
+
+
+def influencer_results(influencer):
+    """Results over every deliverable of the influencer, costed by the signed partnerships'
+    contract values: one aggregate query over the per-partnership sums."""
+    money = DecimalField(max_digits=16, decimal_places=2)
+    signed_cost = Case(
+        When(status__in=Partnership.SIGNED_STATUSES, then="contract_value"),
+        default=Value(0),
+        output_field=money,
+    )
+    per_partnership = influencer_partnerships(influencer).annotate(signed_cost=signed_cost)
+    totals = {
+        name: Coalesce(Sum(f"sum_{name}"), Value(0))
+        for name in deliverable_sums("deliverables__")
+        if name != "revenue"
+    }
+    row = per_partnership.order_by().aggregate(
+        cost=Coalesce(Sum("signed_cost"), Value(0), output_field=money),
+        revenue=Coalesce(Sum("sum_revenue"), Value(0), output_field=money),
+        deliverables=Coalesce(Sum("deliverable_count"), Value(0)),
+        **totals,
+    )
+    return Results.from_row(row, followers=influencer.followers)
+
+
+def influencer_interactions(influencer, limit=50):
+    """The latest interactions, newest first, with their author and partnership."""
+    return Interaction.objects.filter(influencer=influencer).select_related(
+        "author", "partnership__campaign"
+    )[:limit]
+
+
+def roster_export_rows(queryset, chunk_size=2000):
+    """Influencers of a filtered roster for the CSV export, streamed in chunks."""
+    return (
+        queryset.with_tier()
+        .select_related("owner")
+        .prefetch_related(*_row_prefetches())
+        .order_by("name", "id")
+        .iterator(chunk_size=chunk_size)
+    )

@@ -1,0 +1,107 @@
+"""The tier engine: the one definition of which tier an influencer is in.
+
+The tier of a follower count is the tier with the largest ``min_followers`` <= that count. Nothing
+is stored per influencer: filters become a followers range and annotations a subquery, so when an
+admin edits a threshold every page follows on its next load.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Q, Subquery
+
+from influencers.models import Tier
+
+
+@dataclass(frozen=True)
+class TierRange:
+    tier: Tier
+    lower: int
+    upper: int | None  # exclusive; None for the top tier
+
+    @property
+    def label(self):
+        if self.upper is None:
+            return f"{self.lower:,}+"
+        return f"{self.lower:,} - {self.upper - 1:,}"
+
+
+def tier_ranges():
+    """Every tier with its [lower, upper) followers range, lowest first (one query)."""
+    tiers = list(Tier.objects.order_by("min_followers"))
+    uppers = [tier.min_followers for tier in tiers[1:]] + [None]
+    return [
+        TierRange(tier, tier.min_followers, upper)
+        for tier, upper in zip(tiers, uppers, strict=True)
+    ]
+
+
+def range_for(tier, ranges=None):
+    for tier_range in ranges if ranges is not None else tier_ranges():
+        if tier_range.tier.pk == tier.pk:
+            return tier_range
+    raise Tier.DoesNotExist(f"No tier {tier!r}")
+
+
+def range_q(tier_range, field="followers"):
+    q = Q(**{f"{field}__gte": tier_range.lower})
+    if tier_range.upper is not None:
+        q &= Q(**{f"{field}__lt": tier_range.upper})
+    return q
+
+
+def tier_range_q(tier, field="followers", ranges=None):
+    """A Q object selecting follower counts inside the tier (a range, so an index serves it)."""
+    if not isinstance(tier, TierRange):
+        tier = range_for(tier, ranges)
+    return range_q(tier, field)
+
+
+def tiers_q(tiers, field="followers"):
+    """Q selecting follower counts in any of several tiers (one query for the ranges)."""
+    ranges = tier_ranges()
+    wanted = {tier.pk for tier in tiers}
+    q = Q(pk__in=[])
+    for tier_range in ranges:
+        if tier_range.tier.pk in wanted:
+            q |= range_q(tier_range, field)
+    return q
+
+
+def tier_subquery(field="followers", column="pk"):
+    """Subquery returning one column of the tier of ``field`` (a name on the outer row, or an
+    expression such as a subquery yielding a follower count)."""
+    followers = OuterRef(field) if isinstance(field, str) else field
+    return Subquery(
+        Tier.objects.filter(min_followers__lte=followers)
+        .order_by("-min_followers")
+        .values(column)[:1]
+    )
+
+
+def annotate_tier(queryset, field="followers"):
+    """Annotate tier_id, tier_name, tier_color (None below the lowest tier)."""
+    return queryset.annotate(
+        tier_id=tier_subquery(field, "pk"),
+        tier_name=tier_subquery(field, "name"),
+        tier_color=tier_subquery(field, "color"),
+    )
+
+
+def tier_for_followers(followers):
+    """The Tier of a follower count, or None when it is below every threshold."""
+    return Tier.objects.filter(min_followers__lte=followers).order_by("-min_followers").first()
+
+
+def next_tier(followers):
+    return Tier.objects.filter(min_followers__gt=followers).order_by("min_followers").first()
+
+
+def count_by_tier(queryset, field="followers"):
+    """[(TierRange, count)] for a queryset, in two queries whatever the number of rows."""
+    ranges = tier_ranges()
+    if not ranges:
+        return []
+    totals = queryset.order_by().aggregate(
+        **{f"t{index}": Count("pk", filter=range_q(r, field)) for index, r in enumerate(ranges)}
+    )
+    return [(r, totals[f"t{index}"]) for index, r in enumerate(ranges)]

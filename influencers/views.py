@@ -1,0 +1,383 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, TemplateView
+
+from crm.concurrency import EditConflict, refuse_conflict, stale_version_conflict
+from crm.csv_safety import neutralise_row
+from influencers import selectors
+from influencers.filters import SORTS, RosterFilterSet
+from influencers.forms import (
+    InfluencerForm,
+    InteractionForm,
+    RosterDisplayForm,
+    SocialAccountFormSet,
+    select_options,
+)
+from influencers.models import Influencer, SocialAccount
+from influencers.services import (
+    influencer_archive,
+    influencer_create,
+    influencer_delete,
+    influencer_update,
+    interaction_create,
+    normalise_handle,
+)
+
+ACCOUNT_FIELDS = ("platform", "handle", "url", "followers", "engagement_rate", "is_primary")
+
+
+class RosterMixin:
+    """Parses the roster's query string into a FilterSet and display options."""
+
+    def get_filterset(self):
+        return RosterFilterSet(self.request.GET or None, queryset=selectors.roster_base())
+
+    def filtered(self, filterset):
+        # An invalid filter value (a deleted tier, "abc" as followers) shows an empty result and
+        # the error beside the field, never a 500.
+        return filterset.qs if filterset.is_bound else filterset.queryset
+
+
+class InfluencerListView(RosterMixin, TemplateView):
+    template_name = "influencers/influencer_list.html"
+
+    def partial(self):
+        """An htmx update of the results: the filter form is already on the page."""
+        return bool(self.request.htmx) and not self.request.htmx.history_restore_request
+
+    def get_template_names(self):
+        return ["influencers/_results.html"] if self.partial() else [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.get_filterset()
+        display = RosterDisplayForm(self.request.GET or None)
+        sort, per_page = display.values()
+        valid = not filterset.is_bound or filterset.is_valid()
+        base = selectors.roster_base()
+        if filterset.is_bound and valid:
+            without_tier = filterset.filter_queryset_without_tier(base)
+            result = filterset.filter_queryset(base)
+            selected_tiers = filterset.form.cleaned_data.get("tier") or ()
+        else:
+            without_tier = result = base if valid else base.none()
+            selected_tiers = ()
+        tier_counts, total = selectors.roster_tier_counts(without_tier, selected_tiers)
+        if not valid:
+            total = 0
+        paginator = selectors.KnownCountPaginator(result, per_page, count=total)
+        page = paginator.get_page(self.request.GET.get("page"))
+        offset = (page.number - 1) * per_page
+        ids = selectors.page_ids(result, SORTS[sort], offset, per_page, total) if total else []
+        rows = []
+        for influencer in selectors.roster_rows(ids) if ids else []:
+            primary, platforms = selectors.account_summary(influencer)
+            rows.append({"influencer": influencer, "primary": primary, "platforms": platforms})
+        options = {}
+        if not self.partial():
+            options = {
+                name: select_options(filterset.form[name])
+                for name in ("niche", "platform", "status", "owner", "active_partnership")
+            }
+            options.update(
+                sort=select_options(display["sort"]), per_page=select_options(display["per_page"])
+            )
+        context.update(
+            filterset=filterset,
+            filter_form=filterset.form,
+            options=options,
+            display_form=display,
+            tier_counts=tier_counts,
+            rows=rows,
+            page_obj=page,
+            paginator=paginator,
+            total=total,
+            export_query=self.request.GET.urlencode(),
+        )
+        return context
+
+
+class InfluencerExportView(RosterMixin, TemplateView):
+    """The filtered roster as CSV, streamed: 100,000 rows never sit in memory together."""
+
+    header = [
+        "name",
+        "email",
+        "phone",
+        "country",
+        "city",
+        "status",
+        "owner",
+        "tier",
+        "followers",
+        "engagement_rate",
+        "niches",
+        "primary_platform",
+        "primary_handle",
+        "platforms",
+        "created_at",
+    ]
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filterset()
+        if filterset.is_bound and not filterset.is_valid():
+            queryset = filterset.queryset.none()
+        else:
+            queryset = self.filtered(filterset)
+        writer = csv.writer(Echo())
+
+        def lines():
+            yield writer.writerow(self.header)
+            for influencer in selectors.roster_export_rows(queryset):
+                yield writer.writerow(neutralise_row(self.row(influencer)))
+
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="roster-{stamp}.csv"'
+        return response
+
+    @staticmethod
+    def row(influencer):
+        primary, platforms = selectors.account_summary(influencer)
+        return [
+            influencer.name,
+            influencer.email,
+            influencer.phone,
+            influencer.country,
+            influencer.city,
+            influencer.get_status_display(),
+            influencer.owner.get_username() if influencer.owner else "",
+            influencer.tier_name or "",
+            influencer.followers,
+            influencer.engagement_rate,
+            "; ".join(niche.name for niche in influencer.niche_list),
+            selectors.PLATFORM_LABELS.get(primary.platform, primary.platform) if primary else "",
+            primary.handle if primary else "",
+            "; ".join(platforms),
+            timezone.localtime(influencer.created_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+
+
+class Echo:
+    """A file-like object whose write returns the line, for csv.writer in a streamed response."""
+
+    def write(self, value):
+        return value
+
+
+class InfluencerDetailView(DetailView):
+    template_name = "influencers/influencer_detail.html"
+    context_object_name = "influencer"
+
+    def get_object(self, queryset=None):
+        try:
+            return selectors.influencer_detail(self.kwargs["pk"])
+        except Influencer.DoesNotExist as error:
+            raise Http404("No such influencer.") from error
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        influencer = self.object
+        next_tier, to_next = selectors.distance_to_next_tier(influencer)
+        partnerships = [
+            (partnership, selectors.partnership_results(partnership))
+            for partnership in selectors.influencer_partnerships(influencer)
+        ]
+        context.update(
+            accounts=list(influencer.accounts.all()),
+            niches=list(influencer.niches.all()),
+            next_tier=next_tier,
+            to_next_tier=to_next,
+            partnerships=partnerships,
+            results=selectors.influencer_results(influencer),
+            interactions=selectors.influencer_interactions(influencer),
+        )
+        if "interaction_form" not in context and self.request.user.has_perm(
+            "influencers.add_interaction"
+        ):
+            context["interaction_form"] = InteractionForm(influencer=influencer)
+        return context
+
+
+@require_POST
+@permission_required("influencers.add_interaction", raise_exception=True)
+def interaction_create_view(request, pk):
+    influencer = get_object_or_404(Influencer, pk=pk)
+    form = InteractionForm(request.POST, influencer=influencer)
+    if form.is_valid():
+        try:
+            interaction_create(influencer=influencer, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "Interaction logged.")
+            return redirect(f"{influencer.get_absolute_url()}#interactions")
+    view = InfluencerDetailView(request=request, kwargs={"pk": pk}, args=())
+    view.object = view.get_object()
+    context = view.get_context_data(interaction_form=form)
+    response = view.render_to_response(context)
+    response.status_code = 400
+    return response
+
+
+def _accounts_summary(accounts):
+    """Accounts (models or dicts) as sorted "platform @handle: followers" lines, to compare."""
+    rows = []
+    for account in accounts:
+        get = account.get if isinstance(account, dict) else account.__dict__.get
+        platform = SocialAccount.Platform(get("platform")).label if get("platform") else ""
+        handle = normalise_handle(get("handle")).lower()
+        rows.append(f"{platform} @{handle}: {get('followers') or 0:,} followers")
+    return sorted(rows)
+
+
+class InfluencerFormMixin(PermissionRequiredMixin):
+    """Create and edit share the form, the accounts formset and the template."""
+
+    template_name = "influencers/influencer_form.html"
+    raise_exception = True
+
+    def forms(self, instance):
+        data = self.request.POST if self.request.method == "POST" else None
+        form = InfluencerForm(data, instance=instance)
+        formset = SocialAccountFormSet(data, instance=instance, prefix="accounts")
+        return form, formset
+
+    def render_forms(self, form, formset, status=200, conflict_rows=None):
+        context = {
+            "form": form,
+            "formset": formset,
+            "influencer": self.influencer,
+            "conflict_rows": conflict_rows,
+        }
+        response = self.response_class(
+            request=self.request, template=[self.template_name], context=context
+        )
+        response.status_code = status
+        return response
+
+    def get(self, request, *args, **kwargs):
+        return self.render_forms(*self.forms(self.influencer))
+
+    def post(self, request, *args, **kwargs):
+        form, formset = self.forms(self.influencer or Influencer())
+        if form.is_valid() and formset.is_valid():
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "niches"}
+            accounts = [
+                {
+                    **{name: account_form.cleaned_data[name] for name in ACCOUNT_FIELDS},
+                    **({"pk": account_form.instance.pk} if account_form.instance.pk else {}),
+                }
+                for account_form in formset.forms
+                if account_form.has_changed() or account_form.instance.pk
+                if account_form.cleaned_data and not account_form.cleaned_data.get("DELETE")
+            ]
+            try:
+                influencer = self.save(fields, form.cleaned_data["niches"], accounts)
+            except EditConflict as conflict:
+                return self.render_conflict(form, formset, conflict, accounts)
+            except ValidationError as error:
+                # Only a race with another save gets here (the forms checked the same rules);
+                # the messages may name account fields, so show them above the form.
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, f"{influencer.name} saved.")
+                return redirect(influencer)
+        elif self.influencer is not None:
+            # Invalid because someone else changed the record (e.g. deleted an account this form
+            # still lists)? Then say so, rather than only "select a valid choice".
+            conflict = stale_version_conflict(form, self.influencer)
+            if conflict is not None:
+                return self.render_conflict(form, formset, conflict)
+        return self.render_forms(form, formset, status=400)
+
+    def render_conflict(self, form, formset, conflict, accounts=None):
+        rows = refuse_conflict(form, conflict)
+        theirs = _accounts_summary(conflict.current.accounts.all())
+        if accounts is None or theirs != _accounts_summary(accounts):
+            rows.append(("Social accounts", "; ".join(theirs) or "none"))
+        return self.render_forms(form, formset, status=409, conflict_rows=rows)
+
+
+class InfluencerCreateView(InfluencerFormMixin, TemplateView):
+    permission_required = "influencers.add_influencer"
+    influencer = None
+
+    def save(self, fields, niches, accounts):
+        return influencer_create(niches=niches, accounts=accounts, **fields)
+
+
+class InfluencerUpdateView(InfluencerFormMixin, TemplateView):
+    permission_required = "influencers.change_influencer"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.influencer = get_object_or_404(Influencer, pk=kwargs["pk"])
+
+    def save(self, fields, niches, accounts):
+        return influencer_update(
+            influencer=self.influencer, niches=niches, accounts=accounts, **fields
+        )
+
+
+class InfluencerDeleteView(PermissionRequiredMixin, TemplateView):
+    """Delete an influencer without partnerships; otherwise explain why and offer to archive."""
+
+    template_name = "influencers/influencer_confirm_delete.html"
+    permission_required = "influencers.delete_influencer"
+    raise_exception = True
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.influencer = get_object_or_404(Influencer, pk=kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            influencer=self.influencer,
+            partnership_count=self.influencer.partnerships.count(),
+            archive_statuses=[
+                (value, label)
+                for value, label in Influencer.Status.choices
+                if value != Influencer.Status.ACTIVE
+            ],
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        name = self.influencer.name
+        try:
+            influencer_delete(influencer=self.influencer)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return self.render_to_response(self.get_context_data(), status=409)
+        messages.success(request, f"{name} deleted.")
+        return redirect("influencers:influencer-list")
+
+
+@require_POST
+@permission_required("influencers.change_influencer", raise_exception=True)
+def influencer_archive_view(request, pk):
+    influencer = get_object_or_404(Influencer, pk=pk)
+    status = request.POST.get("status") or Influencer.Status.DO_NOT_CONTACT
+    if status not in Influencer.Status.values:
+        messages.error(request, "Choose Paused or Do not contact.")
+        return redirect("influencers:influencer-delete", pk=pk)
+    try:
+        influencer_archive(influencer=influencer, status=status)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("influencers:influencer-delete", pk=pk)
+    messages.success(
+        request, f"{influencer.name} archived (status: {influencer.get_status_display()})."
+    )
+    return redirect(reverse("influencers:influencer-detail", args=[pk]))
