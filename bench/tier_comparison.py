@@ -1,0 +1,144 @@
+"""Time the tier comparison page on a large database, read only.
+
+    DEBUG=true DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/crm_bench \\
+        .venv/bin/python bench/tier_comparison.py [--runs 7] [--explain SCENARIO]
+
+Each scenario renders the whole page (view, one aggregate, template) through Django's request
+factory, ``--runs`` times; nothing is cached between runs (the report has no cache at all), so
+every run plans and executes the query again. The connection is put in read-only mode first:
+the script cannot write to the shared benchmark database.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
+
+from campaigns.models import Campaign  # noqa: E402
+from crm.reports import selectors  # noqa: E402
+from crm.reports.views import TierComparisonView  # noqa: E402
+from influencers.models import Niche  # noqa: E402
+from influencers.tiers import tier_ranges  # noqa: E402
+
+
+class BenchUser(AnonymousUser):
+    """Logged in for the view, without a session row (the database stays untouched)."""
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def has_perm(self, perm, obj=None):
+        return True
+
+
+def scenarios():
+    campaign = Campaign.objects.order_by("pk").first()
+    niche = Niche.objects.order_by("pk").first()
+    last = date.today().replace(day=1) - timedelta(days=1)
+    month = (last.replace(day=1), last)
+    return {
+        "no filter": {},
+        "campaign": {"campaign": campaign.pk},
+        "objective": {"objective": campaign.objective},
+        "period (one month)": {
+            "published_after": month[0].isoformat(),
+            "published_before": month[1].isoformat(),
+        },
+        "platform": {"platform": "tiktok"},
+        "niche": {"niche": niche.pk},
+        "collaboration type": {"collaboration_type": "long_term"},
+        "tier at signing": {"basis": "signing"},
+    }
+
+
+def render(params):
+    request = RequestFactory().get("/reports/tiers/", params)
+    request.user = BenchUser()
+    response = TierComparisonView.as_view()(request)
+    response.render()
+    assert response.status_code == 200
+    return response
+
+
+def explain(params):
+    from crm.reports.forms import TierComparisonFilterForm
+
+    filters = TierComparisonFilterForm(params).filters()
+    sql, sql_params = selectors._comparison_sql(filters, tier_ranges())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(selectors.REPORT_SETTINGS)
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, sql_params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def baseline_ms(runs=3):
+    """The machine's speed right now: a bare parallel sum over every deliverable (what any
+    un-rolled-up report must at least do). Read the timings relative to it."""
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*), SUM(impressions), SUM(likes), SUM(revenue) "
+                "FROM partnerships_deliverable"
+            )
+            cursor.fetchall()
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--explain", help="print the plan of one scenario and stop")
+    parser.add_argument("--only", help="run only the scenarios whose name contains this")
+    args = parser.parse_args()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SET default_transaction_read_only = on"
+            if connection.vendor == "postgresql"
+            else "PRAGMA query_only = ON"
+        )
+    cases = scenarios()
+    if args.explain:
+        print(explain(cases[args.explain]))
+        return
+
+    print(f"database: {connection.settings_dict['NAME']} ({connection.vendor})")
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    print(f"baseline (bare sum over all deliverables): {baseline_ms():.0f} ms")
+    print("| scenario | first run | p50 | min | max |")
+    print("|---|---|---|---|---|")
+    for name, params in cases.items():
+        if args.only and args.only not in name:
+            continue
+        timings = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            render(params)
+            timings.append((time.perf_counter() - start) * 1000)
+        print(
+            f"| {name} | {timings[0]:.0f} ms | {statistics.median(timings):.0f} ms "
+            f"| {min(timings):.0f} ms | {max(timings):.0f} ms |"
+        )
+    print(f"baseline again: {baseline_ms():.0f} ms")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
