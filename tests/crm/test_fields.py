@@ -1,0 +1,40 @@
+from datetime import date
+
+from django import forms
+from django.test import override_settings
+
+from crm.fields import DateInput
+
+
+class PickDate(forms.Form):
+    day = forms.DateField(widget=DateInput())
+
+
+@override_settings(LANGUAGE_CODE="en-gb")
+def test_date_picker_gets_an_iso_value_whatever_the_language():
+    html = str(PickDate(initial={"day": date(2026, 11, 23)})["day"])
+    assert 'type="date"' in html and 'value="2026-11-23"' in html
+    assert PickDate({"day": "2026-11-23"}).is_valid()
+
+
+class Pick(forms.Form):
+    one = forms.ChoiceField(
+        choices=[("", "Any"), ("a", "A <b>"), ("b", 'B "quoted"')], required=False
+    )
+    many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], required=False)
+
+
+def test_fast_select_renders_what_the_stock_widget_renders():
+    from crm.fields import FastSelect, FastSelectMultiple
+
+    stock = Pick(initial={"one": "b", "many": ["x", "y"]})
+    fast = Pick(initial={"one": "b", "many": ["x", "y"]})
+    fast.fields["one"].widget = FastSelect(choices=fast.fields["one"].choices)
+    fast.fields["many"].widget = FastSelectMultiple(choices=fast.fields["many"].choices)
+
+    def normalise(html):
+        return "".join(str(html).split())
+
+    for name in ("one", "many"):
+        assert normalise(fast[name]) == normalise(stock[name])
+    assert "A &lt;b&gt;" in str(fast["one"]) and "selected" in str(fast["one"])

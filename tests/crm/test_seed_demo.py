@@ -1,0 +1,67 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from campaigns.models import Campaign
+from influencers.models import Influencer, SocialAccount
+from influencers.tiers import count_by_tier
+from partnerships.models import Deliverable, Partnership
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        Influencer.objects.count(),
+        SocialAccount.objects.count(),
+        Campaign.objects.count(),
+        Partnership.objects.count(),
+        Deliverable.objects.count(),
+        get_user_model().objects.count(),
+    )
+
+
+def test_seed_demo_builds_a_spread_and_runs_twice_without_duplicates(tiers):
+    call_command("seed_demo", "--influencers", "120", stdout=io.StringIO())
+    first = counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts() == first
+    assert first[0] == 120
+    assert all(n > 0 for _, n in count_by_tier(Influencer.objects.all()))
+    types = set(Partnership.objects.values_list("collaboration_type", flat=True))
+    assert types == {"one_off", "long_term"}
+    assert set(Partnership.objects.values_list("status", flat=True)) == set(Partnership.Status)
+    assert not Partnership.objects.filter(
+        status__in=Partnership.SIGNED_STATUSES, tier_at_signing__isnull=True
+    ).exists()
+    assert get_user_model().objects.filter(username="demo", is_staff=True).exists()
+    # Audience totals are in step with the accounts.
+    sample = Influencer.objects.prefetch_related("accounts")[:20]
+    for influencer in sample:
+        assert influencer.followers == sum(a.followers for a in influencer.accounts.all())
+
+
+def test_seed_demo_large_mode_honours_the_sizes(tiers):
+    call_command(
+        "seed_demo",
+        "--influencers",
+        "50",
+        "--deliverables",
+        "333",
+        "--batch-size",
+        "40",
+        stdout=io.StringIO(),
+    )
+    assert Influencer.objects.count() == 50
+    assert Deliverable.objects.count() == 333
+
+
+def test_seed_demo_leaves_an_audit_trail_for_what_it_bulk_created(tiers):
+    call_command("seed_demo", "--influencers", "30", stdout=io.StringIO())
+    for model in (Influencer, Campaign, Partnership, Deliverable):
+        assert model.history.filter(history_type="+").count() == model.objects.count() > 0
+    sample = Influencer.history.first()
+    assert sample.history_change_reason == "seed_demo"
+    assert sample.history_user.username == "demo"
