@@ -337,3 +337,48 @@ class PartnershipStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.partnership_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class PartnershipResults(models.Model):
+    """The sums of a partnership's deliverables' results: derived data, rewritten from the
+    deliverables by `partnerships.services.partnership_results_refresh` after every deliverable
+    write, so reports aggregate ~partnerships instead of scanning every deliverable. A
+    partnership without deliverables has no row (read it as zeros)."""
+
+    partnership = models.OneToOneField(
+        Partnership, primary_key=True, on_delete=models.CASCADE, related_name="result_totals"
+    )
+    deliverables = models.PositiveIntegerField(default=0)
+    impressions = models.BigIntegerField(default=0)
+    reach = models.BigIntegerField(default=0)
+    likes = models.BigIntegerField(default=0)
+    comments = models.BigIntegerField(default=0)
+    shares = models.BigIntegerField(default=0)
+    saves = models.BigIntegerField(default=0)
+    clicks = models.BigIntegerField(default=0)
+    conversions = models.BigIntegerField(default=0)
+    revenue = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        verbose_name = "partnership result totals"
+        verbose_name_plural = "partnership result totals"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    deliverables__gte=0,
+                    impressions__gte=0,
+                    reach__gte=0,
+                    likes__gte=0,
+                    comments__gte=0,
+                    shares__gte=0,
+                    saves__gte=0,
+                    clicks__gte=0,
+                    conversions__gte=0,
+                    revenue__gte=0,
+                ),
+                name="partnership_results_non_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Results of partnership {self.partnership_id}"

@@ -5,14 +5,20 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from crm.concurrency import version_bump
+from crm.metrics import COUNT_FIELDS
 from influencers.models import Influencer
 from influencers.tiers import tier_for_followers, tier_subquery
-from partnerships.models import Deliverable, Partnership, PartnershipStatusChange
+from partnerships.models import (
+    Deliverable,
+    Partnership,
+    PartnershipResults,
+    PartnershipStatusChange,
+)
 
 Status = Partnership.Status
 
@@ -262,17 +268,53 @@ def deliverable_create(*, partnership, **fields):
     deliverable = Deliverable(partnership=partnership, **fields)
     deliverable.full_clean()
     deliverable.save()
+    partnership_results_refresh(partnership_ids=[deliverable.partnership_id])
     return deliverable
 
 
 @transaction.atomic
 def deliverable_update(*, deliverable, **fields):
     """Change a deliverable's plan or record its measured results."""
+    before = deliverable.partnership_id
     for name, value in fields.items():
         setattr(deliverable, name, value)
     deliverable.full_clean()
     deliverable.save()
+    partnership_results_refresh(partnership_ids={before, deliverable.partnership_id})
     return deliverable
+
+
+RESULT_TOTAL_FIELDS = (*COUNT_FIELDS, "revenue")
+
+
+@transaction.atomic
+def partnership_results_refresh(*, partnership_ids=None):
+    """Rewrite the result totals of these partnerships (all of them when None) from their
+    deliverables, inside the database: one DELETE and one INSERT ... SELECT ... GROUP BY.
+
+    Every write of deliverables calls it (the services above, the admin, bulk loaders), so the
+    reports can sum partnerships instead of deliverables."""
+    if partnership_ids is not None:
+        partnership_ids = sorted({pk for pk in partnership_ids if pk is not None})
+        if not partnership_ids:
+            return
+    stale = PartnershipResults.objects.all()
+    deliverables = Deliverable.objects.order_by()
+    if partnership_ids is not None:
+        stale = stale.filter(partnership_id__in=partnership_ids)
+        deliverables = deliverables.filter(partnership_id__in=partnership_ids)
+    stale.delete()  # one DELETE: nothing refers to these rows and no signal listens
+    totals = deliverables.values("partnership_id").annotate(
+        n=Count("pk"), **{f"total_{name}": Sum(name) for name in RESULT_TOTAL_FIELDS}
+    )
+    select_sql, params = totals.query.sql_with_params()
+    table = connection.ops.quote_name(PartnershipResults._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(name)
+        for name in ("partnership_id", "deliverables", *RESULT_TOTAL_FIELDS)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql}", params)  # noqa: S608
 
 
 def partnerships_record_signing_tiers(*, queryset):

@@ -12,7 +12,7 @@ from campaigns.models import Campaign
 from influencers.models import Influencer, Niche, Tier
 from influencers.services import social_account_create
 from partnerships.models import Deliverable, Partnership
-from partnerships.services import partnership_create
+from partnerships.services import partnership_create, partnership_results_refresh
 
 
 class UserFactory(DjangoModelFactory):
@@ -122,3 +122,11 @@ class DeliverableFactory(DjangoModelFactory):
     kind = Deliverable.Kind.POST
     platform = "instagram"
     due_date = factory.LazyFunction(date.today)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Saved as given (tests build edge cases the form would refuse), then the partnership's
+        # result totals follow, as deliverable_create does.
+        deliverable = super()._create(model_class, *args, **kwargs)
+        partnership_results_refresh(partnership_ids=[deliverable.partnership_id])
+        return deliverable

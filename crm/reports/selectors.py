@@ -26,7 +26,7 @@ from crm.metrics import COUNT_FIELDS, Results, money_total, ratio, share
 from crm.reports.forms import TierBasis
 from influencers.models import Influencer
 from influencers.tiers import tier_ranges
-from partnerships.models import Deliverable, Partnership
+from partnerships.models import Deliverable, Partnership, PartnershipResults
 from partnerships.selectors import RENEWAL_WINDOW_DAYS, overdue_q, renewal_due_q
 
 SIGNED_STATUSES = tuple(Partnership.SIGNED_STATUSES)
@@ -152,23 +152,22 @@ RESULT_COLUMNS = (*COUNT_FIELDS, "revenue")
 
 
 def _comparison_sql(filters, ranges):
-    """One statement. `sp`: the partnerships in scope with the cost each carries; from it `pi`
-    (per tier and influencer) then `it` (influencers, partnerships and spend per tier and type,
-    in one pass over the partnerships); `dt`: the deliverables' results per tier and type.
+    """One statement. `s`: the partnerships in scope; `sp`: each with the cost it carries and the
+    results counted for it; from `sp`, `dt` (partnerships, spend and results per tier and type)
+    and `pi` then `it` (distinct influencers per tier, and how many of them hold each type).
 
-    Without a platform/period filter the deliverables are joined to the scoped partnerships and
-    summed straight into the few (tier, type) groups, so PostgreSQL scans them in parallel. With
-    one, the kept deliverables are first summed per partnership (`kept`, driven by the platform
-    and published_on indexes), which also gives the share of each contract value to count.
+    Without a platform/period filter a partnership's results are its stored totals
+    (partnerships_partnershipresults, kept in step with its deliverables), so the page reads
+    ~partnerships, not a million deliverables. With one, the kept deliverables are summed per
+    partnership (`kept`, driven by the platform and published_on indexes) and the partnership's
+    deliverable total gives the share of its contract value to count.
     """
     scoped_sql, scoped_params = scoped_partnerships(filters, ranges).query.sql_with_params()
     deliverables = _quote(Deliverable._meta.db_table)
+    totals = _quote(PartnershipResults._meta.db_table)
     condition, condition_params = _deliverable_condition(filters)
-    sums = ", ".join(f"SUM(d.{name}) AS {name}" for name in RESULT_COLUMNS)
     if condition:
-        kept_sums = ", ".join(f"SUM(sp.{name}) AS {name}" for name in RESULT_COLUMNS)
-        # The count of all a partnership's deliverables is a correlated subquery on purpose: it
-        # runs once per partnership with a kept deliverable, on the partnership_id index.
+        sums = ", ".join(f"SUM(d.{name}) AS {name}" for name in RESULT_COLUMNS)
         sql = f"""
         WITH s AS NOT MATERIALIZED ({scoped_sql}),
         kept AS (
@@ -179,61 +178,50 @@ def _comparison_sql(filters, ranges):
         ),
         sp AS MATERIALIZED (
             SELECT s.tier_key, s.influencer_id, s.collaboration_type, s.audience,
-                   s.contract_value * k.n / (
-                       SELECT COUNT(*) * 1.0 FROM {deliverables} a
-                       WHERE a.partnership_id = k.partnership_id
-                   ) AS cost,
+                   s.contract_value * k.n / (r.deliverables * 1.0) AS cost,
                    k.n, {", ".join(f"k.{name}" for name in RESULT_COLUMNS)}
-            FROM kept k JOIN s ON s.id = k.partnership_id
-        ),
-        dt AS (
-            SELECT sp.tier_key, sp.collaboration_type, SUM(sp.n) AS deliverables, {kept_sums},
-                   SUM(sp.n * sp.audience) AS followers
-            FROM sp
-            GROUP BY sp.tier_key, sp.collaboration_type
+            FROM kept k
+            JOIN s ON s.id = k.partnership_id
+            JOIN {totals} r ON r.partnership_id = k.partnership_id
         ),"""  # noqa: S608
         params = [*scoped_params, *condition_params]
     else:
         sql = f"""
         WITH s AS NOT MATERIALIZED ({scoped_sql}),
-        sp AS NOT MATERIALIZED (
+        sp AS MATERIALIZED (
             SELECT s.tier_key, s.influencer_id, s.collaboration_type, s.audience,
-                   s.contract_value AS cost
-            FROM s
-        ),
-        dt AS (
-            SELECT s.tier_key, s.collaboration_type, COUNT(*) AS deliverables, {sums},
-                   SUM(s.audience) AS followers
-            FROM {deliverables} d JOIN s ON s.id = d.partnership_id
-            GROUP BY s.tier_key, s.collaboration_type
+                   s.contract_value AS cost, COALESCE(r.deliverables, 0) AS n,
+                   {", ".join(f"COALESCE(r.{name}, 0) AS {name}" for name in RESULT_COLUMNS)}
+            FROM s LEFT JOIN {totals} r ON r.partnership_id = s.id
         ),"""  # noqa: S608
         params = list(scoped_params)
+    # The influencer flags are MAX(CASE ...) rather than bool_or: SQLite runs this too.
     sql += f"""
+        dt AS (
+            SELECT tier_key, collaboration_type, COUNT(*) AS partnerships, SUM(cost) AS cost,
+                   SUM(n) AS deliverables,
+                   {", ".join(f"SUM({name}) AS {name}" for name in RESULT_COLUMNS)},
+                   SUM(audience * n) AS followers
+            FROM sp
+            GROUP BY tier_key, collaboration_type
+        ),
         pi AS (
             SELECT tier_key, influencer_id, MAX(audience) AS audience,
-                   SUM(CASE WHEN collaboration_type = '{LONG_TERM}' THEN 1 ELSE 0 END) AS lt_n,
-                   SUM(CASE WHEN collaboration_type = '{ONE_OFF}' THEN 1 ELSE 0 END) AS oo_n,
-                   SUM(CASE WHEN collaboration_type = '{LONG_TERM}' THEN cost ELSE 0 END)
-                       AS lt_cost,
-                   SUM(CASE WHEN collaboration_type = '{ONE_OFF}' THEN cost ELSE 0 END)
-                       AS oo_cost
+                   MAX(CASE WHEN collaboration_type = '{LONG_TERM}' THEN 1 ELSE 0 END) AS lt,
+                   MAX(CASE WHEN collaboration_type = '{ONE_OFF}' THEN 1 ELSE 0 END) AS oo
             FROM sp
             GROUP BY tier_key, influencer_id
         ),
         it AS (
             SELECT tier_key, COUNT(*) AS influencers, SUM(audience) AS audience,
-                   SUM(CASE WHEN lt_n > 0 THEN 1 ELSE 0 END) AS lt_influencers,
-                   SUM(CASE WHEN lt_n > 0 THEN audience ELSE 0 END) AS lt_audience,
-                   SUM(CASE WHEN oo_n > 0 THEN 1 ELSE 0 END) AS oo_influencers,
-                   SUM(CASE WHEN oo_n > 0 THEN audience ELSE 0 END) AS oo_audience,
-                   SUM(lt_n) AS lt_n, SUM(oo_n) AS oo_n,
-                   SUM(lt_cost) AS lt_cost, SUM(oo_cost) AS oo_cost
+                   SUM(lt) AS lt_influencers, SUM(lt * audience) AS lt_audience,
+                   SUM(oo) AS oo_influencers, SUM(oo * audience) AS oo_audience
             FROM pi
             GROUP BY tier_key
         )
         SELECT it.tier_key, it.influencers, it.audience, it.lt_influencers, it.lt_audience,
-               it.oo_influencers, it.oo_audience, it.lt_n, it.oo_n, it.lt_cost, it.oo_cost,
-               dt.collaboration_type, dt.deliverables,
+               it.oo_influencers, it.oo_audience,
+               dt.collaboration_type, dt.partnerships, dt.cost, dt.deliverables,
                {", ".join(f"dt.{name}" for name in RESULT_COLUMNS)},
                dt.followers
         FROM it LEFT JOIN dt ON dt.tier_key = it.tier_key
@@ -300,9 +288,9 @@ def tier_comparison(*, filters):
                 {name: _int(typed.get(name)) for name in (*COUNT_FIELDS, "followers")},
                 deliverables=_int(typed.get("deliverables")),
                 revenue=money_total(typed.get("revenue")),
-                cost=money_total(base.get(f"{prefix}_cost")),
+                cost=money_total(typed.get("cost")),
             )
-            count = _int(base.get(f"{prefix}_n"))
+            count = _int(typed.get("partnerships"))
             parts[kind] = TierRow(
                 tier=tier_range,
                 collaboration_type=kind,
@@ -470,6 +458,7 @@ def top_influencers_by_roi(days=TOP_ROI_DAYS, limit=DASHBOARD_LIST_SIZE, today=N
     since = today - timedelta(days=days)
     deliverables = _quote(Deliverable._meta.db_table)
     partnerships = _quote(Partnership._meta.db_table)
+    totals = _quote(PartnershipResults._meta.db_table)
     statuses = ", ".join(["%s"] * len(SIGNED_STATUSES))
     sql = f"""
         WITH kept AS (
@@ -480,11 +469,10 @@ def top_influencers_by_roi(days=TOP_ROI_DAYS, limit=DASHBOARD_LIST_SIZE, today=N
         ),
         pk AS MATERIALIZED (
             SELECT p.influencer_id, k.revenue,
-                   p.contract_value * k.n / (
-                       SELECT COUNT(*) * 1.0 FROM {deliverables} a
-                       WHERE a.partnership_id = k.partnership_id
-                   ) AS cost
-            FROM kept k JOIN {partnerships} p ON p.id = k.partnership_id
+                   p.contract_value * k.n / (r.deliverables * 1.0) AS cost
+            FROM kept k
+            JOIN {partnerships} p ON p.id = k.partnership_id
+            JOIN {totals} r ON r.partnership_id = k.partnership_id
             WHERE p.status IN ({statuses}) AND p.contract_value > 0
         ),
         pc AS (

@@ -27,7 +27,11 @@ from influencers.models import Influencer, Interaction, Niche, Platform, SocialA
 from influencers.services import influencers_recompute_audience
 from influencers.tiers import tier_ranges
 from partnerships.models import Deliverable, Partnership
-from partnerships.services import contract_value, partnerships_record_signing_tiers
+from partnerships.services import (
+    contract_value,
+    partnership_results_refresh,
+    partnerships_record_signing_tiers,
+)
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - a published demo login, for local use only
@@ -616,6 +620,8 @@ class Command(BaseCommand):
         if chunk:
             Deliverable.objects.bulk_create(chunk, batch_size=self.batch)
             progress.advance(len(chunk))
+        # bulk_create bypasses deliverable_create: the per-partnership totals in one statement.
+        partnership_results_refresh()
         progress.finish()
         self.deliverable_total = total
 

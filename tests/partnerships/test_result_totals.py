@@ -1,0 +1,125 @@
+"""A partnership's stored result totals (what the tier comparison and the dashboard read) always
+equal the sums over its deliverables, whichever way the deliverables were written."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Sum
+from django.urls import reverse
+
+from partnerships.models import Deliverable, Partnership, PartnershipResults
+from partnerships.services import (
+    RESULT_TOTAL_FIELDS,
+    deliverable_create,
+    deliverable_update,
+    partnership_results_refresh,
+)
+from tests.factories import DeliverableFactory, PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(partnership):
+    """The stored totals, or zeros when the partnership has no row."""
+    row = PartnershipResults.objects.filter(partnership=partnership).first()
+    if row is None:
+        return {"deliverables": 0, **dict.fromkeys(RESULT_TOTAL_FIELDS, 0)}
+    return {
+        "deliverables": row.deliverables,
+        **{name: getattr(row, name) for name in RESULT_TOTAL_FIELDS},
+    }
+
+
+def summed(partnership):
+    """The same numbers summed from the deliverables right now."""
+    row = Deliverable.objects.filter(partnership=partnership).aggregate(
+        deliverables=Count("pk"), **{name: Sum(name) for name in RESULT_TOTAL_FIELDS}
+    )
+    return {name: value or 0 for name, value in row.items()}
+
+
+def published(**results):
+    return {
+        "kind": Deliverable.Kind.POST,
+        "platform": "instagram",
+        "status": Deliverable.Status.PUBLISHED,
+        "published_on": date(2026, 5, 1),
+        "url": "https://example.com/p/1",
+        **results,
+    }
+
+
+def test_creating_and_updating_deliverables_keeps_the_totals(tiers):
+    partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
+    assert stored(partnership)["deliverables"] == 0
+
+    first = deliverable_create(
+        partnership=partnership,
+        **published(impressions=1000, reach=800, likes=50, clicks=10, revenue=Decimal("99.50")),
+    )
+    deliverable_create(partnership=partnership, **published(impressions=500, reach=400))
+    totals = stored(partnership)
+    assert totals["deliverables"] == 2
+    assert totals["impressions"] == 1500
+    assert totals["revenue"] == Decimal("99.50")
+
+    deliverable_update(deliverable=first, likes=70, revenue=Decimal("120"))
+    assert stored(partnership) == summed(partnership)
+    assert stored(partnership)["likes"] == 70
+
+
+def test_moving_a_deliverable_updates_both_partnerships(tiers):
+    old, new = PartnershipFactory.create_batch(2, status=Partnership.Status.ACTIVE)
+    deliverable = deliverable_create(partnership=old, **published(impressions=900, reach=100))
+
+    deliverable_update(deliverable=deliverable, partnership=new)
+
+    assert stored(old)["deliverables"] == 0
+    assert stored(new)["impressions"] == 900
+
+
+def test_refresh_of_everything_matches_the_deliverables(tiers):
+    partnerships = PartnershipFactory.create_batch(3, status=Partnership.Status.ACTIVE)
+    for number, partnership in enumerate(partnerships):
+        DeliverableFactory.create_batch(number + 1, partnership=partnership, impressions=10)
+    PartnershipResults.objects.all().delete()
+
+    partnership_results_refresh()
+
+    for partnership in partnerships:
+        assert stored(partnership) == summed(partnership)
+        assert stored(partnership)["deliverables"] > 0
+
+
+def test_admin_delete_action_and_delete_page_keep_the_totals(admin_client, tiers):
+    partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
+    keep, drop = DeliverableFactory.create_batch(
+        2, partnership=partnership, impressions=100, reach=50
+    )
+    assert stored(partnership)["impressions"] == 200
+
+    response = admin_client.post(
+        reverse("admin:partnerships_deliverable_changelist"),
+        {"action": "delete_selected", "_selected_action": [drop.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert stored(partnership) == summed(partnership)
+    assert stored(partnership)["deliverables"] == 1
+
+    admin_client.post(
+        reverse("admin:partnerships_deliverable_delete", args=[keep.pk]), {"post": "yes"}
+    )
+    assert stored(partnership)["deliverables"] == 0
+
+
+def test_seed_demo_stores_totals_equal_to_the_deliverables(tiers):
+    call_command("seed_demo", "--influencers", "40", stdout=io.StringIO())
+
+    with_deliverables = Partnership.objects.filter(deliverables__isnull=False).distinct()
+    assert with_deliverables.exists()
+    for partnership in with_deliverables[:25]:
+        assert stored(partnership) == summed(partnership)
+    assert PartnershipResults.objects.count() == with_deliverables.count()
