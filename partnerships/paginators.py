@@ -9,11 +9,23 @@ class CappedCountPaginator(Paginator):
     50 rows: nobody reads further; they narrow the filters)."""
 
     cap = 1_000
+    # Keep the list's ORDER BY inside the capped count (see OrderedCappedCountPaginator).
+    count_in_page_order = False
 
     @cached_property
     def count(self):
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        rows = self.object_list if self.count_in_page_order else self.object_list.order_by()
+        return rows.values("pk")[: self.cap + 1].count()
 
     @property
     def capped(self):
         return self.count > self.cap
+
+
+class OrderedCappedCountPaginator(CappedCountPaginator):
+    """For the deliverable list, whose filters (overdue, due this week) select few rows of a
+    million: without an order PostgreSQL expects the LIMIT to stop early and scans the table
+    (120 ms when nothing is overdue); in page order it walks the partial index of pending
+    deliverables instead (0.3 ms)."""
+
+    count_in_page_order = True

@@ -19,7 +19,7 @@ from partnerships import selectors
 from partnerships.filters import DeliverableFilter, PartnershipFilter
 from partnerships.forms import DeliverableForm, PartnershipForm
 from partnerships.models import Deliverable, Partnership
-from partnerships.paginators import CappedCountPaginator
+from partnerships.paginators import CappedCountPaginator, OrderedCappedCountPaginator
 from partnerships.services import (
     deliverable_create,
     deliverable_update,
@@ -295,6 +295,7 @@ class DeliverableListView(PageFirstListMixin, FilterView):
     model = Deliverable
     filterset_class = DeliverableFilter
     template_name = "partnerships/deliverable_list.html"
+    paginator_class = OrderedCappedCountPaginator
 
     def get_queryset(self):
         return selectors.deliverable_list()
