@@ -18,6 +18,7 @@ from partnerships.services import (
     partnership_results_refresh,
 )
 from tests.factories import DeliverableFactory, PartnershipFactory
+from tests.form_data import form_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +124,37 @@ def test_seed_demo_stores_totals_equal_to_the_deliverables(tiers):
     for partnership in with_deliverables[:25]:
         assert stored(partnership) == summed(partnership)
     assert PartnershipResults.objects.count() == with_deliverables.count()
+
+
+def test_admin_partnership_page_deliverables_inline_keeps_the_totals(admin_client, tiers):
+    partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
+    DeliverableFactory(partnership=partnership, impressions=100, reach=50)
+    url = reverse("admin:partnerships_partnership_change", args=[partnership.pk])
+    page = admin_client.get(url)
+    formsets = [inline.formset for inline in page.context["inline_admin_formsets"]]
+    data = form_post_data(page.context["adminform"].form, *formsets)
+    deliverables = next(f for f in formsets if f.model is Deliverable)
+    prefix = deliverables.prefix
+    data[f"{prefix}-0-impressions"] = "400"  # an edit of the existing row
+    data[f"{prefix}-TOTAL_FORMS"] = "2"  # and a new row
+    data.update(
+        {
+            f"{prefix}-1-kind": Deliverable.Kind.STORY,
+            f"{prefix}-1-platform": "instagram",
+            f"{prefix}-1-status": Deliverable.Status.PLANNED,
+            f"{prefix}-1-impressions": "30",
+            f"{prefix}-1-reach": "0",
+            **{
+                f"{prefix}-1-{name}": "0"
+                for name in ("likes", "comments", "shares", "saves", "clicks", "conversions")
+            },
+            f"{prefix}-1-revenue": "0",
+        }
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    assert stored(partnership) == summed(partnership)
+    assert stored(partnership)["deliverables"] == 2
+    assert stored(partnership)["impressions"] == 430
