@@ -28,17 +28,29 @@ def hostile(label):
     return f"{label} {SCRIPT}{IMG}"
 
 
-def hostile_short(label):
-    """For columns too narrow for both payloads (tier names are varchar(50), niches 60)."""
+# Tier names are varchar(50) and niche names varchar(60): too narrow for both payloads at once,
+# so each gets two records, one per payload.
+def hostile_script(label):
     return f"{label} {SCRIPT}"
+
+
+def hostile_img(label):
+    return f"{label} {IMG}"
 
 
 @pytest.fixture
 def hostile_data(tiers):
-    tier = Tier.objects.create(name=hostile_short("Tier"), min_followers=5_000_000, color="#aa0000")
-    niche = Niche.objects.create(name=hostile_short("Niche"), slug="hostile-niche")
+    tier = Tier.objects.create(
+        name=hostile_script("Tier"), min_followers=5_000_000, color="#aa0000"
+    )
+    Tier.objects.create(name=hostile_img("Tier2"), min_followers=8_000_000, color="#00aa00")
+    niche = Niche.objects.create(name=hostile_script("Niche"), slug="hostile-niche")
+    niche_img = Niche.objects.create(name=hostile_img("Niche2"), slug="hostile-niche-img")
     influencer = InfluencerFactory(
-        name=hostile("Influencer"), notes=hostile("Notes"), city=hostile("City"), niches=[niche]
+        name=hostile("Influencer"),
+        notes=hostile("Notes"),
+        city=hostile("City"),
+        niches=[niche, niche_img],
     )
     social_account_create(
         influencer=influencer,
@@ -90,10 +102,19 @@ def test_hostile_names_are_shown_as_text_and_no_dialog_fires(
         reverse("admin:influencers_niche_changelist"): "Niche",
         reverse("admin:campaigns_campaign_changelist"): "Campaign",
     }
+    # Where the second tier or niche (the attribute-breakout payload) shows as well.
+    img_labels = {
+        reverse("influencers:influencer-detail", args=[influencer.pk]): "Niche2",
+        reverse("reports:tier-comparison"): "Tier2",
+        reverse("admin:influencers_tier_changelist"): "Tier2",
+        reverse("admin:influencers_niche_changelist"): "Niche2",
+    }
     for path, label in pages.items():
         page.goto(f"{live_server.url}{path}")
         # The payload is on the page as visible text, i.e. escaped, not parsed as markup.
         expect(page.locator("body")).to_contain_text(f"{label} <script>alert('xss-script')")
+        if path in img_labels:
+            expect(page.locator("body")).to_contain_text(f"{img_labels[path]} {IMG}")
         assert page.locator("img[src='x']").count() == 0, path
     # The chart labels are user-typed tier names: drawn as text on the canvas, never markup.
     page.goto(f"{live_server.url}{reverse('reports:tier-comparison')}")
