@@ -17,7 +17,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -39,45 +38,11 @@ from django.contrib.auth.signals import user_logged_in  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from timing import page_queries, percentile, replay, time_requests  # noqa: E402
 
 from campaigns.models import Campaign  # noqa: E402
 from partnerships.models import Deliverable  # noqa: E402
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
-
-
-def time_page(client, url, count):
-    client.get(url)  # warm-up: templates, plan and buffer caches
-    timings = []
-    for _ in range(count):
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return timings
-
-
-def page_queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    return [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().startswith("SELECT")]
-
-
-def time_sql(statements, count):
-    timings = []
-    with connection.cursor() as cursor:
-        for _ in range(count):
-            start = time.perf_counter()
-            for sql in statements:
-                cursor.execute(sql)
-                cursor.fetchall()
-            timings.append((time.perf_counter() - start) * 1000)
-    return timings
 
 
 def explain(statements):
@@ -132,9 +97,9 @@ def main():
             pages.append((label, campaign.get_absolute_url()))
         detail_p50s = []
         for label, url in pages:
-            page = time_page(client, url, args.requests)
+            page, _cpu = time_requests(client, url, args.requests)
             statements = page_queries(client, url)
-            sql = time_sql(statements, args.requests)
+            sql = replay(statements, args.requests)
             p50 = statistics.median(page)
             if url != pages[0][1]:
                 detail_p50s.append(p50)

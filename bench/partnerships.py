@@ -15,7 +15,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,53 +31,11 @@ from django.contrib.auth.signals import user_logged_in  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from timing import Rollback, page_queries, percentile, replay, time_requests  # noqa: E402
 
 from campaigns.models import Campaign  # noqa: E402
 from influencers.models import Tier  # noqa: E402
 from partnerships.models import Partnership  # noqa: E402
-
-
-class Rollback(Exception):
-    pass
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def time_requests(client, url, count):
-    """Wall-clock times and this process's CPU times (Python's share, less sensitive to other
-    work on a shared machine) of ``count`` requests."""
-    client.get(url)  # warm-up: template and plan caches
-    timings, cpu = [], []
-    for _ in range(count):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return timings, cpu
-
-
-def time_sql(client, url, count):
-    """The page's own queries (session and user lookups included), replayed with a cursor."""
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    statements = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
-    if os.environ.get("SHOW_SQL"):
-        print("\n".join(statements))
-    timings = []
-    with connection.cursor() as cursor:
-        for _ in range(count):
-            start = time.perf_counter()
-            for sql in statements:
-                cursor.execute(sql)
-                cursor.fetchall()
-            timings.append((time.perf_counter() - start) * 1000)
-    return timings, len(statements)
 
 
 def report(label, page, cpu, sql, queries):
@@ -146,7 +103,8 @@ def main():
                 if args.only and args.only not in label:
                     continue
                 page_times, cpu_times = time_requests(client, url, args.requests)
-                sql_times, queries = time_sql(client, url, args.requests)
+                statements = page_queries(client, url)
+                sql_times, queries = replay(statements, args.requests), len(statements)
                 report(label, page_times, cpu_times, sql_times, queries)
             raise Rollback
     except Rollback:

@@ -17,7 +17,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -39,52 +38,10 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.signals import user_logged_in  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from timing import Rollback, page_queries, percentile, replay, time_requests  # noqa: E402
 
 from influencers.models import Influencer, Niche, Tier  # noqa: E402
 from influencers.tiers import tiers_q  # noqa: E402
-
-
-class Rollback(Exception):
-    pass
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def time_requests(client, url, count):
-    """Wall-clock times, and this process's CPU times (Python's share, which other load on the
-    machine inflates less than wall-clock), in ms."""
-    client.get(url)  # warm-up: template and plan caches
-    timings, cpu = [], []
-    for _ in range(count):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-        assert response.status_code == 200, response.status_code
-    return timings, cpu
-
-
-def time_sql(client, url, count):
-    """The page's own queries (session and user lookups included), replayed with a cursor."""
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    statements = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
-    if os.environ.get("SHOW_SQL"):
-        print("\n".join(statements))
-    timings = []
-    with connection.cursor() as cursor:
-        for _ in range(count):
-            start = time.perf_counter()
-            for sql in statements:
-                cursor.execute(sql)
-                cursor.fetchall()
-            timings.append((time.perf_counter() - start) * 1000)
-    return timings, len(statements)
 
 
 def report(label, page, cpu, sql, queries):
@@ -148,7 +105,8 @@ def main():
                 else:
                     client.defaults.pop("HTTP_HX_REQUEST", None)
                 page_times, cpu_times = time_requests(client, url, args.requests)
-                sql_times, queries = time_sql(client, url, args.requests)
+                statements = page_queries(client, url)
+                sql_times, queries = replay(statements, args.requests), len(statements)
                 results[label] = report(label, page_times, cpu_times, sql_times, queries)
             first_p50 = results["page 1"]
             worst = max(value for key, value in results.items() if "deep" in key or "last" in key)
