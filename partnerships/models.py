@@ -339,6 +339,20 @@ class PartnershipStatusChange(models.Model):
         return f"{self.partnership_id}: {self.from_status or '-'} -> {self.to_status}"
 
 
+# The summed result columns of PartnershipResults, as named on Deliverable.
+RESULT_TOTAL_FIELDS = (
+    "impressions",
+    "reach",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "conversions",
+    "revenue",
+)
+
+
 class PartnershipResults(models.Model):
     """The sums of a partnership's deliverables' results: derived data, rewritten from the
     deliverables by `partnerships.services.partnership_results_refresh` after every deliverable

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -9,7 +10,13 @@ from django.utils import timezone
 from crm.metrics import Results, deliverable_sums, engagements_expression
 from influencers.models import Influencer
 from influencers.tiers import annotate_tier
-from partnerships.models import Deliverable, Partnership, PartnershipStatusChange
+from partnerships.models import (
+    RESULT_TOTAL_FIELDS,
+    Deliverable,
+    Partnership,
+    PartnershipResults,
+    PartnershipStatusChange,
+)
 
 Status = Partnership.Status
 
@@ -166,3 +173,32 @@ def influencer_search(term, limit=20):
     if not term:
         return Influencer.objects.none()
     return Influencer.objects.filter(name__icontains=term).order_by("name", "id")[:limit]
+
+
+def partnership_results_out_of_step(limit=100):
+    """Ids of partnerships whose stored result totals differ from their deliverables' sums (a
+    missing row counts as zeros), at most ``limit``; empty when all are in step. One statement,
+    computed in the database."""
+    quote = connection.ops.quote_name
+    deliverables = quote(Deliverable._meta.db_table)
+    totals = quote(PartnershipResults._meta.db_table)
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in RESULT_TOTAL_FIELDS)
+    differs = " OR ".join(
+        f"r.{name} <> c.{name}" for name in ("deliverables", *RESULT_TOTAL_FIELDS)
+    )
+    sql = f"""
+        SELECT c.partnership_id FROM (
+            SELECT partnership_id, COUNT(*) AS deliverables, {sums}
+            FROM {deliverables} GROUP BY partnership_id
+        ) c
+        LEFT JOIN {totals} r ON r.partnership_id = c.partnership_id
+        WHERE r.partnership_id IS NULL OR {differs}
+        UNION
+        SELECT r.partnership_id FROM {totals} r
+        WHERE NOT EXISTS (SELECT 1 FROM {deliverables} d WHERE d.partnership_id = r.partnership_id)
+        ORDER BY 1
+        LIMIT %s
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [limit])
+        return [row[0] for row in cursor.fetchall()]

@@ -10,10 +10,10 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from crm.concurrency import version_bump
-from crm.metrics import COUNT_FIELDS
 from influencers.models import Influencer
 from influencers.tiers import tier_for_followers, tier_subquery
 from partnerships.models import (
+    RESULT_TOTAL_FIELDS,
     Deliverable,
     Partnership,
     PartnershipResults,
@@ -282,9 +282,6 @@ def deliverable_update(*, deliverable, **fields):
     deliverable.save()
     partnership_results_refresh(partnership_ids={before, deliverable.partnership_id})
     return deliverable
-
-
-RESULT_TOTAL_FIELDS = (*COUNT_FIELDS, "revenue")
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 from django.urls import reverse
 
@@ -158,3 +158,23 @@ def test_admin_partnership_page_deliverables_inline_keeps_the_totals(admin_clien
     assert stored(partnership) == summed(partnership)
     assert stored(partnership)["deliverables"] == 2
     assert stored(partnership)["impressions"] == 430
+
+
+def test_refresh_command_finds_and_repairs_totals_written_around_the_services(tiers):
+    partnership, other = PartnershipFactory.create_batch(2, status=Partnership.Status.ACTIVE)
+    deliverable = DeliverableFactory(partnership=partnership, impressions=100, reach=50)
+    DeliverableFactory(partnership=other, impressions=10)
+    call_command("refresh_result_totals", "--check", stdout=io.StringIO())  # in step: no error
+
+    # A write that bypasses the services (raw update), and a stale row with no deliverables left.
+    Deliverable.objects.filter(pk=deliverable.pk).update(impressions=700)
+    Deliverable.objects.filter(partnership=other).delete()
+    with pytest.raises(CommandError, match=rf"partnership\(s\) {partnership.pk}, {other.pk}\."):
+        call_command("refresh_result_totals", "--check", stdout=io.StringIO())
+
+    out = io.StringIO()
+    call_command("refresh_result_totals", stdout=out)
+    assert "2 partnership(s) were out of step" in out.getvalue()
+    assert stored(partnership)["impressions"] == 700
+    assert not PartnershipResults.objects.filter(partnership=other).exists()
+    call_command("refresh_result_totals", "--check", stdout=io.StringIO())
