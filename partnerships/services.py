@@ -291,10 +291,24 @@ def partnership_results_refresh(*, partnership_ids=None):
 
     Every write of deliverables calls it (the services above, the admin, bulk loaders), so the
     reports can sum partnerships instead of deliverables."""
+    table = connection.ops.quote_name(PartnershipResults._meta.db_table)
     if partnership_ids is not None:
         partnership_ids = sorted({pk for pk in partnership_ids if pk is not None})
         if not partnership_ids:
             return
+        # Two writers on one partnership: the second waits here for the first to commit, then
+        # deletes the row the first wrote and sums both deliverables. Without the lock its
+        # DELETE missed that row and its INSERT hit the primary key. Locked in id order.
+        list(
+            Partnership.objects.select_for_update()
+            .filter(pk__in=partnership_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    elif connection.vendor == "postgresql":
+        # A full rebuild waits for, and holds off, every per-partnership refresh.
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
     stale = PartnershipResults.objects.all()
     deliverables = Deliverable.objects.order_by()
     if partnership_ids is not None:
@@ -305,7 +319,6 @@ def partnership_results_refresh(*, partnership_ids=None):
         n=Count("pk"), **{f"total_{name}": Sum(name) for name in RESULT_TOTAL_FIELDS}
     )
     select_sql, params = totals.query.sql_with_params()
-    table = connection.ops.quote_name(PartnershipResults._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(name)
         for name in ("partnership_id", "deliverables", *RESULT_TOTAL_FIELDS)

@@ -2,11 +2,14 @@
 equal the sums over its deliverables, whichever way the deliverables were written."""
 
 import io
+import threading
+import time
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
 
@@ -178,3 +181,46 @@ def test_refresh_command_finds_and_repairs_totals_written_around_the_services(ti
     assert stored(partnership)["impressions"] == 700
     assert not PartnershipResults.objects.filter(partnership=other).exists()
     call_command("refresh_result_totals", "--check", stdout=io.StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_deliverable_writes_on_one_partnership_both_count(tiers):
+    """Each refresh locks its partnership first: the second waits for the first to commit, then
+    recomputes from both deliverables (without the lock it collided on the totals row)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between two connections: PostgreSQL only")
+    partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
+    first_wrote, first_may_commit = threading.Event(), threading.Event()
+    outcome = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                deliverable_create(partnership=partnership, **published(impressions=100))
+                first_wrote.set()
+                first_may_commit.wait(10)
+        finally:
+            connection.close()
+
+    def second():
+        first_wrote.wait(10)
+        try:
+            deliverable_create(partnership=partnership, **published(impressions=20))
+            outcome["second"] = "saved"
+        except Exception as error:  # noqa: BLE001 - the failure is what the test reports
+            outcome["second"] = repr(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_wrote.wait(10)
+    time.sleep(0.5)
+    assert "second" not in outcome  # waiting on the first write's lock
+    first_may_commit.set()
+    for thread in threads:
+        thread.join(20)
+    assert outcome == {"second": "saved"}
+    assert stored(partnership)["deliverables"] == 2
+    assert stored(partnership)["impressions"] == 120
