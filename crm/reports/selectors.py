@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -410,12 +410,19 @@ def pipeline_counts():
 
 
 def renewals_due(limit=DASHBOARD_LIST_SIZE, within=RENEWAL_WINDOW_DAYS, today=None):
-    """The long-term partnerships whose renewal is due soonest, and how many there are (two
-    queries, both on the partnership_type_end index)."""
+    """The long-term partnerships whose renewal is due soonest, and how many there are (three
+    queries: the count and the soonest ids on the partnership table alone, then their rows).
+
+    Picking the ids joined to influencers and campaigns, PostgreSQL misjudged the date and
+    status filter (1 row expected, 4,953 found at 200,000 partnerships) and looped over the
+    campaigns for each: 150 ms instead of a few."""
     queryset = Partnership.objects.filter(renewal_due_q(within, today=today))
     total = queryset.order_by().aggregate(n=Count("pk"))["n"]
+    ids = list(queryset.order_by("end_date", "id").values_list("pk", flat=True)[:limit])
     rows = list(
-        queryset.select_related("influencer", "campaign").order_by("end_date", "id")[:limit]
+        Partnership.objects.filter(pk__in=ids)
+        .select_related("influencer", "campaign")
+        .order_by("end_date", "id")
     )
     return rows, total
 
@@ -427,12 +434,17 @@ def week_bounds(today=None):
 
 
 def deliverable_counts(today=None):
-    """Deliverables due this week (any status, as the list behind the link) and overdue."""
+    """Deliverables due this week (any status, as the list behind the link) and overdue.
+
+    Two counts, each on its index (due_date; the partial index of pending deliverables): one
+    aggregate with two FILTERs read all 1,000,000 deliverables (80 ms)."""
     start, end = week_bounds(today)
-    return Deliverable.objects.aggregate(
-        due_this_week=Count("pk", filter=Q(due_date__gte=start, due_date__lte=end)),
-        overdue=Count("pk", filter=overdue_q(today)),
-    )
+    return {
+        "due_this_week": Deliverable.objects.filter(due_date__gte=start, due_date__lte=end)
+        .order_by()
+        .count(),
+        "overdue": Deliverable.objects.filter(overdue_q(today)).order_by().count(),
+    }
 
 
 def active_campaign_budgets(limit=DASHBOARD_CAMPAIGNS):
