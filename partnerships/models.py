@@ -6,11 +6,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from crm.metrics import COUNT_FIELDS
 from crm.models import TimeStampedModel
 from influencers.models import Platform
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 NON_NEGATIVE_MONEY = [MinValueValidator(Decimal("0"))]
+# A deliverable's measured results, summed per partnership in PartnershipResults.
+RESULT_TOTAL_FIELDS = (*COUNT_FIELDS, "revenue")
 
 
 class Partnership(TimeStampedModel):
@@ -260,17 +263,7 @@ class Deliverable(TimeStampedModel):
         ordering = ["due_date", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    impressions__gte=0,
-                    reach__gte=0,
-                    likes__gte=0,
-                    comments__gte=0,
-                    shares__gte=0,
-                    saves__gte=0,
-                    clicks__gte=0,
-                    conversions__gte=0,
-                    revenue__gte=0,
-                ),
+                condition=Q(**{f"{name}__gte": 0 for name in RESULT_TOTAL_FIELDS}),
                 name="deliverable_results_non_negative",
             ),
             models.CheckConstraint(
@@ -339,20 +332,6 @@ class PartnershipStatusChange(models.Model):
         return f"{self.partnership_id}: {self.from_status or '-'} -> {self.to_status}"
 
 
-# The summed result columns of PartnershipResults, as named on Deliverable.
-RESULT_TOTAL_FIELDS = (
-    "impressions",
-    "reach",
-    "likes",
-    "comments",
-    "shares",
-    "saves",
-    "clicks",
-    "conversions",
-    "revenue",
-)
-
-
 class PartnershipResults(models.Model):
     """The sums of a partnership's deliverables' results: derived data, rewritten from the
     deliverables by `partnerships.services.partnership_results_refresh` after every deliverable
@@ -379,16 +358,7 @@ class PartnershipResults(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    deliverables__gte=0,
-                    impressions__gte=0,
-                    reach__gte=0,
-                    likes__gte=0,
-                    comments__gte=0,
-                    shares__gte=0,
-                    saves__gte=0,
-                    clicks__gte=0,
-                    conversions__gte=0,
-                    revenue__gte=0,
+                    deliverables__gte=0, **{f"{name}__gte": 0 for name in RESULT_TOTAL_FIELDS}
                 ),
                 name="partnership_results_non_negative",
             ),

@@ -26,7 +26,12 @@ from crm.metrics import COUNT_FIELDS, Results, money_total, ratio, share
 from crm.reports.forms import TierBasis
 from influencers.models import Influencer
 from influencers.tiers import tier_ranges
-from partnerships.models import Deliverable, Partnership, PartnershipResults
+from partnerships.models import (
+    RESULT_TOTAL_FIELDS,
+    Deliverable,
+    Partnership,
+    PartnershipResults,
+)
 from partnerships.selectors import RENEWAL_WINDOW_DAYS, overdue_q, renewal_due_q
 
 SIGNED_STATUSES = tuple(Partnership.SIGNED_STATUSES)
@@ -148,7 +153,7 @@ def _deliverable_condition(filters, alias="d"):
     return " AND ".join(parts), params
 
 
-RESULT_COLUMNS = (*COUNT_FIELDS, "revenue")
+RESULT_COLUMNS = RESULT_TOTAL_FIELDS
 
 
 def _comparison_sql(filters, ranges):
