@@ -144,6 +144,9 @@ class Influencer(TimeStampedModel):
             models.Index(fields=["-engagement_rate", "id"], name="influencer_engagement_desc"),
             # The roster's country filter ignores case (iexact is UPPER(country) = UPPER(%s)).
             models.Index(Upper("country"), name="influencer_country_ci"),
+            # Followers by id without the row (PostgreSQL index-only scans): the per-tier counts
+            # and the tier comparison look up a tier for thousands of influencers at once.
+            models.Index(fields=["id"], include=["followers"], name="influencer_id_followers"),
         ]
 
     def __str__(self):

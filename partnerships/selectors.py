@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from crm.metrics import Results, deliverable_sums, engagements_expression
@@ -14,6 +14,7 @@ from partnerships.models import (
     RESULT_TOTAL_FIELDS,
     Deliverable,
     Partnership,
+    PartnershipMonthResults,
     PartnershipResults,
     PartnershipStatusChange,
 )
@@ -201,4 +202,47 @@ def partnership_results_out_of_step(limit=100):
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def partnership_month_results_out_of_step(limit=100):
+    """Ids of partnerships whose stored per-platform-and-month sums differ from their
+    deliverables' (a row missing, extra or with other numbers), at most ``limit``. One
+    statement, computed in the database."""
+    quote = connection.ops.quote_name
+    months = quote(PartnershipMonthResults._meta.db_table)
+    grouped = (
+        Deliverable.objects.order_by()
+        .annotate(month=TruncMonth("published_on"))
+        .values("partnership_id", "platform", "month")
+        .annotate(n=Count("pk"), **{f"total_{name}": Sum(name) for name in RESULT_TOTAL_FIELDS})
+    )
+    grouped_sql, params = grouped.query.sql_with_params()
+    differs = " OR ".join(
+        [
+            "m.deliverables <> c.n",
+            "m.partnership_deliverables <> t.n",
+            *(f"m.{name} <> c.total_{name}" for name in RESULT_TOTAL_FIELDS),
+        ]
+    )
+    sql = f"""
+        WITH c AS ({grouped_sql}),
+        t AS (
+            SELECT partnership_id, SUM(n) AS n, COUNT(*) AS groups FROM c GROUP BY partnership_id
+        ),
+        s AS (SELECT partnership_id, COUNT(*) AS groups FROM {months} GROUP BY partnership_id)
+        SELECT c.partnership_id FROM c
+        JOIN t ON t.partnership_id = c.partnership_id
+        LEFT JOIN {months} m ON m.partnership_id = c.partnership_id
+            AND m.platform = c.platform
+            AND (m.month = c.month OR (m.month IS NULL AND c.month IS NULL))
+        WHERE m.id IS NULL OR {differs}
+        UNION
+        SELECT s.partnership_id FROM s LEFT JOIN t ON t.partnership_id = s.partnership_id
+        WHERE t.partnership_id IS NULL OR t.groups <> s.groups
+        ORDER BY 1
+        LIMIT %s
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
         return [row[0] for row in cursor.fetchall()]

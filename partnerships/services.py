@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from crm.concurrency import version_bump
@@ -16,6 +17,7 @@ from partnerships.models import (
     RESULT_TOTAL_FIELDS,
     Deliverable,
     Partnership,
+    PartnershipMonthResults,
     PartnershipResults,
     PartnershipStatusChange,
 )
@@ -325,6 +327,35 @@ def partnership_results_refresh(*, partnership_ids=None):
     )
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql}", params)  # noqa: S608
+    _month_results_rewrite(deliverables, partnership_ids)
+
+
+def _month_results_rewrite(deliverables, partnership_ids):
+    """The same partnerships' sums per platform and publish month, after their totals (which
+    give each row its partnership's deliverable count)."""
+    quote = connection.ops.quote_name
+    stale = PartnershipMonthResults.objects.all()
+    if partnership_ids is not None:
+        stale = stale.filter(partnership_id__in=partnership_ids)
+    stale.delete()
+    grouped = (
+        deliverables.annotate(month=TruncMonth("published_on"))
+        .values("partnership_id", "platform", "month")
+        .annotate(n=Count("pk"), **{f"total_{name}": Sum(name) for name in RESULT_TOTAL_FIELDS})
+    )
+    select_sql, params = grouped.query.sql_with_params()
+    names = ("deliverables", *RESULT_TOTAL_FIELDS)
+    columns = ", ".join(quote(name) for name in ("partnership_id", "platform", "month", *names))
+    values = ", ".join(f"g.{name}" for name in ("n", *(f"total_{n}" for n in RESULT_TOTAL_FIELDS)))
+    sql = f"""
+        INSERT INTO {quote(PartnershipMonthResults._meta.db_table)}
+            ({columns}, partnership_deliverables)
+        SELECT g.partnership_id, g.platform, g.month, {values}, r.deliverables
+        FROM ({select_sql}) g
+        JOIN {quote(PartnershipResults._meta.db_table)} r ON r.partnership_id = g.partnership_id
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def partnerships_record_signing_tiers(*, queryset):

@@ -13,7 +13,12 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
 
-from partnerships.models import Deliverable, Partnership, PartnershipResults
+from partnerships.models import (
+    Deliverable,
+    Partnership,
+    PartnershipMonthResults,
+    PartnershipResults,
+)
 from partnerships.services import (
     RESULT_TOTAL_FIELDS,
     deliverable_create,
@@ -224,3 +229,73 @@ def test_two_simultaneous_deliverable_writes_on_one_partnership_both_count(tiers
     assert outcome == {"second": "saved"}
     assert stored(partnership)["deliverables"] == 2
     assert stored(partnership)["impressions"] == 120
+
+
+def month_rows(partnership):
+    """{(platform, month): (deliverables, partnership_deliverables, impressions, revenue)}."""
+    return {
+        (row.platform, row.month): (
+            row.deliverables,
+            row.partnership_deliverables,
+            row.impressions,
+            row.revenue,
+        )
+        for row in PartnershipMonthResults.objects.filter(partnership=partnership)
+    }
+
+
+def test_month_rows_follow_every_deliverable_write(tiers):
+    partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
+    may = deliverable_create(
+        partnership=partnership, **published(impressions=100, revenue=Decimal("10"))
+    )
+    deliverable_create(
+        partnership=partnership,
+        **published(impressions=50, published_on=date(2026, 5, 31), revenue=Decimal("5.50")),
+    )
+    deliverable_create(
+        partnership=partnership,
+        **published(impressions=7, platform="tiktok", published_on=date(2026, 6, 2)),
+    )
+    planned = deliverable_create(
+        partnership=partnership,
+        kind=Deliverable.Kind.STORY,
+        platform="instagram",
+        status=Deliverable.Status.PLANNED,
+        due_date=date(2026, 7, 1),
+    )
+    assert month_rows(partnership) == {
+        ("instagram", date(2026, 5, 1)): (2, 4, 150, Decimal("15.50")),
+        ("tiktok", date(2026, 6, 1)): (1, 4, 7, Decimal("0")),
+        ("instagram", None): (1, 4, 0, Decimal("0")),
+    }
+
+    # Published in June instead: May keeps one deliverable, June on Instagram gets a row.
+    deliverable_update(deliverable=may, published_on=date(2026, 6, 20))
+    deliverable_update(deliverable=planned, platform="youtube")
+    assert month_rows(partnership) == {
+        ("instagram", date(2026, 5, 1)): (1, 4, 50, Decimal("5.50")),
+        ("instagram", date(2026, 6, 1)): (1, 4, 100, Decimal("10")),
+        ("tiktok", date(2026, 6, 1)): (1, 4, 7, Decimal("0")),
+        ("youtube", None): (1, 4, 0, Decimal("0")),
+    }
+
+
+def test_check_finds_month_rows_out_of_step_and_the_rebuild_mends_them(tiers):
+    partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
+    deliverable_create(partnership=partnership, **published(impressions=100))
+    PartnershipMonthResults.objects.filter(partnership=partnership).update(impressions=1)
+
+    with pytest.raises(CommandError, match=str(partnership.pk)):
+        call_command("refresh_result_totals", "--check", stdout=io.StringIO())
+
+    call_command("refresh_result_totals", stdout=io.StringIO())
+    call_command("refresh_result_totals", "--check", stdout=io.StringIO())
+    assert month_rows(partnership) == {("instagram", date(2026, 5, 1)): (1, 1, 100, Decimal("0"))}
+
+    # A stray row for a platform the partnership never used is found too.
+    PartnershipMonthResults.objects.create(
+        partnership=partnership, platform="x", deliverables=1, partnership_deliverables=1
+    )
+    with pytest.raises(CommandError, match=str(partnership.pk)):
+        call_command("refresh_result_totals", "--check", stdout=io.StringIO())

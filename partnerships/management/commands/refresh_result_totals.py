@@ -1,4 +1,5 @@
-"""Check or rebuild the per-partnership result totals the reports read.
+"""Check or rebuild the per-partnership result totals the reports read (in all, and per platform
+and publish month).
 
     manage.py refresh_result_totals --check   # list partnerships out of step; exit 1 if any
     manage.py refresh_result_totals           # rewrite every partnership's totals
@@ -9,7 +10,10 @@ SQL, a restore of one table).
 
 from django.core.management.base import BaseCommand, CommandError
 
-from partnerships.selectors import partnership_results_out_of_step
+from partnerships.selectors import (
+    partnership_month_results_out_of_step,
+    partnership_results_out_of_step,
+)
 from partnerships.services import partnership_results_refresh
 
 
@@ -24,7 +28,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, check=False, **options):
-        stale = partnership_results_out_of_step()
+        stale = sorted(
+            {*partnership_results_out_of_step(), *partnership_month_results_out_of_step()}
+        )
         if check:
             if stale:
                 shown = ", ".join(str(pk) for pk in stale[:20])
