@@ -30,12 +30,12 @@ from partnerships.models import (
     RESULT_TOTAL_FIELDS,
     Deliverable,
     Partnership,
+    PartnershipMonthResults,
     PartnershipResults,
 )
 from partnerships.selectors import RENEWAL_WINDOW_DAYS, overdue_q, renewal_due_q
 
 SIGNED_STATUSES = tuple(Partnership.SIGNED_STATUSES)
-UNSIGNED_STATUSES = tuple(s for s in Partnership.Status.values if s not in SIGNED_STATUSES)
 LONG_TERM = Partnership.CollaborationType.LONG_TERM
 ONE_OFF = Partnership.CollaborationType.ONE_OFF
 # The compare view refuses to call a winner on fewer deliverables than this per tier.
@@ -107,10 +107,9 @@ def _tier_key(basis, ranges):
 
 def scoped_partnerships(filters, ranges):
     """Signed partnerships in the filters' scope, as values rows with their tier key."""
-    # "Not one of the unsigned statuses" (the same rows: status is constrained to the choices),
-    # because without table statistics PostgreSQL guesses an IN list keeps 0.5% of the rows and
-    # then will not aggregate the million joined deliverables in its parallel workers.
-    queryset = Partnership.objects.exclude(status__in=UNSIGNED_STATUSES)
+    # The condition of the partnership_signed_report index, which holds every column read here:
+    # an index-only scan instead of reading whole partnership rows.
+    queryset = Partnership.objects.filter(status__in=SIGNED_STATUSES)
     if filters.get("campaign"):
         queryset = queryset.filter(campaign=filters["campaign"])
     if filters.get("objective"):
@@ -136,21 +135,95 @@ def scoped_partnerships(filters, ranges):
     )
 
 
-def _deliverable_condition(filters, alias="d"):
-    """SQL condition and params for the platform and period filters (None when unfiltered)."""
-    parts, params = [], []
-    if filters.get("platform"):
-        parts.append(f"{alias}.platform = %s")
-        params.append(filters["platform"])
-    if filters.get("published_after"):
-        parts.append(f"{alias}.published_on >= %s")
-        params.append(filters["published_after"].isoformat())
-    if filters.get("published_before"):
-        parts.append(f"{alias}.published_on <= %s")
-        params.append(filters["published_before"].isoformat())
-    if not parts:
-        return None, []
-    return " AND ".join(parts), params
+def _month_start(day):
+    return day.replace(day=1)
+
+
+def _next_month(day):
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _full_months(after, before):
+    """The first days of the first and last calendar months lying wholly inside [after, before]
+    (None for an open end); first > last when no whole month fits."""
+    first = None if after is None else (after if after.day == 1 else _next_month(after))
+    last = None
+    if before is not None:
+        ends_a_month = (before + timedelta(days=1)).day == 1
+        last = _month_start(before if ends_a_month else _month_start(before) - timedelta(days=1))
+    return first, last
+
+
+def kept_results_sql(*, platform=None, after=None, before=None):
+    """SQL and params of the results kept by a platform and/or publish-period filter, one row per
+    partnership: partnership_id, n (kept deliverables), total (all its deliverables), and the
+    result sums.
+
+    Whole calendar months come from partnerships_partnershipmonthresults (one row per
+    partnership, platform and month, ~3x fewer rows than deliverables and no row of them to
+    fetch); only the days of a partly covered first or last month are read from the deliverables
+    (their `total` is looked up by the caller)."""
+    results = ", ".join(RESULT_COLUMNS)
+    months = _quote(PartnershipMonthResults._meta.db_table)
+    deliverables = _quote(Deliverable._meta.db_table)
+    first, last = _full_months(after, before)
+    period = after is not None or before is not None
+    whole_months = not period or first is None or last is None or first <= last
+    branches, params = [], []
+    if whole_months:
+        conditions, branch_params = [], []
+        if platform:
+            conditions.append("platform = %s")
+            branch_params.append(platform)
+        if first is not None:
+            conditions.append("month >= %s")
+            branch_params.append(first.isoformat())
+        if last is not None:
+            conditions.append("month <= %s")
+            branch_params.append(last.isoformat())
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        branches.append(
+            f"SELECT partnership_id, deliverables AS n, partnership_deliverables AS total, "  # noqa: S608
+            f"{results} FROM {months} {where}"
+        )
+        params += branch_params
+    # The days outside the whole months: before the first one and after the last one (all of
+    # [after, before] when no month fits in it).
+    edges, edge_params = [], []
+    if not whole_months:
+        edges.append("(published_on >= %s AND published_on <= %s)")
+        edge_params += [after.isoformat(), before.isoformat()]
+    else:
+        if after is not None and first is not None and after < first:
+            edges.append("(published_on >= %s AND published_on < %s)")
+            edge_params += [after.isoformat(), first.isoformat()]
+        if before is not None and last is not None and _next_month(last) <= before:
+            edges.append("(published_on >= %s AND published_on <= %s)")
+            edge_params += [_next_month(last).isoformat(), before.isoformat()]
+    if edges:
+        platform_condition = "platform = %s AND " if platform else ""
+        branches.append(
+            f"SELECT partnership_id, 1 AS n, CAST(NULL AS INTEGER) AS total, {results} "  # noqa: S608
+            f"FROM {deliverables} WHERE {platform_condition}({' OR '.join(edges)})"
+        )
+        params += ([platform] if platform else []) + edge_params
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in RESULT_COLUMNS)
+    sql = f"""
+        SELECT partnership_id, SUM(n) AS n, MAX(total) AS total, {sums}
+        FROM ({" UNION ALL ".join(branches)}) kept_rows
+        GROUP BY partnership_id
+    """  # noqa: S608
+    return sql, params
+
+
+def _kept_total(alias="k"):
+    """A kept partnership's deliverable count: carried by its month rows, looked up in the
+    totals only for a partnership kept by edge days alone."""
+    totals = _quote(PartnershipResults._meta.db_table)
+    return (
+        f"COALESCE({alias}.total, (SELECT r.deliverables FROM {totals} r "  # noqa: S608
+        f"WHERE r.partnership_id = {alias}.partnership_id))"
+    )
 
 
 RESULT_COLUMNS = RESULT_TOTAL_FIELDS
@@ -163,33 +236,28 @@ def _comparison_sql(filters, ranges):
 
     Without a platform/period filter a partnership's results are its stored totals
     (partnerships_partnershipresults, kept in step with its deliverables), so the page reads
-    ~partnerships, not a million deliverables. With one, the kept deliverables are summed per
-    partnership (`kept`, driven by the platform and published_on indexes) and the partnership's
-    deliverable total gives the share of its contract value to count.
+    ~partnerships, not a million deliverables. With one, `kept` sums what the filter keeps per
+    partnership (`kept_results_sql`: the per-month totals, plus the deliverables of partly
+    covered months) and the partnership's deliverable total gives the share of its contract
+    value to count.
     """
     scoped_sql, scoped_params = scoped_partnerships(filters, ranges).query.sql_with_params()
-    deliverables = _quote(Deliverable._meta.db_table)
     totals = _quote(PartnershipResults._meta.db_table)
-    condition, condition_params = _deliverable_condition(filters)
-    if condition:
-        sums = ", ".join(f"SUM(d.{name}) AS {name}" for name in RESULT_COLUMNS)
+    platform = filters.get("platform")
+    after, before = filters.get("published_after"), filters.get("published_before")
+    if platform or after or before:
+        kept_sql, kept_params = kept_results_sql(platform=platform, after=after, before=before)
         sql = f"""
         WITH s AS NOT MATERIALIZED ({scoped_sql}),
-        kept AS (
-            SELECT d.partnership_id, COUNT(*) AS n, {sums}
-            FROM {deliverables} d
-            WHERE {condition}
-            GROUP BY d.partnership_id
-        ),
+        kept AS MATERIALIZED ({kept_sql}),
         sp AS MATERIALIZED (
             SELECT s.tier_key, s.influencer_id, s.collaboration_type, s.audience,
-                   s.contract_value * k.n / (r.deliverables * 1.0) AS cost,
+                   s.contract_value * k.n / ({_kept_total()} * 1.0) AS cost,
                    k.n, {", ".join(f"k.{name}" for name in RESULT_COLUMNS)}
             FROM kept k
             JOIN s ON s.id = k.partnership_id
-            JOIN {totals} r ON r.partnership_id = k.partnership_id
         ),"""  # noqa: S608
-        params = [*scoped_params, *condition_params]
+        params = [*scoped_params, *kept_params]
     else:
         sql = f"""
         WITH s AS NOT MATERIALIZED ({scoped_sql}),
@@ -473,23 +541,16 @@ def top_influencers_by_roi(days=TOP_ROI_DAYS, limit=DASHBOARD_LIST_SIZE, today=N
     """
     today = today or timezone.localdate()
     since = today - timedelta(days=days)
-    deliverables = _quote(Deliverable._meta.db_table)
+    kept_sql, kept_params = kept_results_sql(after=since, before=today)
     partnerships = _quote(Partnership._meta.db_table)
-    totals = _quote(PartnershipResults._meta.db_table)
     statuses = ", ".join(["%s"] * len(SIGNED_STATUSES))
     sql = f"""
-        WITH kept AS (
-            SELECT d.partnership_id, COUNT(*) AS n, SUM(d.revenue) AS revenue
-            FROM {deliverables} d
-            WHERE d.published_on >= %s AND d.published_on <= %s
-            GROUP BY d.partnership_id
-        ),
+        WITH kept AS MATERIALIZED ({kept_sql}),
         pk AS MATERIALIZED (
             SELECT p.influencer_id, k.revenue,
-                   p.contract_value * k.n / (r.deliverables * 1.0) AS cost
+                   p.contract_value * k.n / ({_kept_total()} * 1.0) AS cost
             FROM kept k
             JOIN {partnerships} p ON p.id = k.partnership_id
-            JOIN {totals} r ON r.partnership_id = k.partnership_id
             WHERE p.status IN ({statuses}) AND p.contract_value > 0
         ),
         pc AS (
@@ -501,7 +562,7 @@ def top_influencers_by_roi(days=TOP_ROI_DAYS, limit=DASHBOARD_LIST_SIZE, today=N
         ORDER BY (revenue - cost) / cost DESC, influencer_id
         LIMIT %s
     """  # noqa: S608
-    params = [since.isoformat(), today.isoformat(), *SIGNED_STATUSES, limit]
+    params = [*kept_params, *SIGNED_STATUSES, limit]
     rows = _run_report(sql, params)
     influencers = Influencer.objects.with_tier().in_bulk([row["influencer_id"] for row in rows])
     return [

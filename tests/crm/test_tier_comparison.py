@@ -590,3 +590,81 @@ def test_influencers_below_every_threshold_get_a_no_tier_row(admin_client, world
     assert list(table) == ["Small", "Big", "No tier"]
     assert table["No tier"]["influencers"] == 1 and table["No tier"]["cost"] == D("3000.00")
     assert table["Small"]["cost"] == D("600.00")  # Ben's P3 only
+
+
+def test_period_with_partial_months_counts_the_days_inside_only(world):
+    # Mid-March to 5 May: d3 (15 Mar), d4 (20 Mar), all of April (P5, 1 Apr) and P5's 1 May;
+    # not P1's 10 March or 10 May.
+    small, big = comparison(
+        published_after=date(2026, 3, 12), published_before=date(2026, 5, 5)
+    ).rows
+    assert (small.partnerships, small.results.cost, small.results.revenue) == (
+        1,
+        D("600.00"),
+        D("900.00"),
+    )
+    # P4 all of 3,000; P5 two of its three deliverables: 4,000.
+    assert (big.partnerships, big.results.cost, big.results.deliverables) == (2, D("7000.00"), 3)
+    assert big.results.impressions == 150_000
+
+
+def test_period_inside_one_month(world):
+    small, big = comparison(
+        published_after=date(2026, 3, 11), published_before=date(2026, 3, 25)
+    ).rows
+    assert (small.results.cost, small.results.deliverables) == (D("600.00"), 1)
+    assert (big.results.cost, big.results.deliverables, big.results.impressions) == (
+        D("3000.00"),
+        1,
+        50_000,
+    )
+
+
+def test_period_open_at_one_end(world):
+    small, big = comparison(published_after=date(2026, 3, 16)).rows
+    # P1's 10 May TikTok post (half of 1,000); P4 (3,000) and two thirds of P5 (4,000).
+    assert (small.results.cost, small.results.deliverables, small.results.impressions) == (
+        D("500.00"),
+        1,
+        5_000,
+    )
+    assert (big.results.cost, big.results.deliverables) == (D("7000.00"), 3)
+    small, big = comparison(published_before=date(2026, 3, 12)).rows
+    # All of February (P5, 1 Feb) and 1-12 March (P1, 10 Mar; the prospect never counts).
+    assert (small.results.cost, small.results.deliverables) == (D("500.00"), 1)
+    assert (big.results.cost, big.results.deliverables, big.results.revenue) == (
+        D("2000.00"),
+        1,
+        D("8000.00"),
+    )
+
+
+def test_platform_and_partial_period_together(world):
+    small, big = comparison(
+        platform="instagram", published_after=date(2026, 3, 12), published_before=date(2026, 4, 30)
+    ).rows
+    assert (small.partnerships, small.results.cost, small.results.deliverables) == (
+        1,
+        D("600.00"),
+        1,
+    )
+    assert (big.partnerships, big.results.cost, big.results.impressions) == (
+        1,
+        D("2000.00"),
+        60_000,
+    )
+
+
+@pytest.mark.parametrize(
+    ("after", "before", "expected"),
+    [
+        (date(2026, 1, 1), date(2026, 12, 31), (date(2026, 1, 1), date(2026, 12, 1))),
+        (date(2026, 2, 1), date(2026, 2, 28), (date(2026, 2, 1), date(2026, 2, 1))),
+        (date(2024, 2, 1), date(2024, 2, 28), (date(2024, 2, 1), date(2024, 1, 1))),
+        (date(2026, 1, 15), date(2026, 2, 27), (date(2026, 2, 1), date(2026, 1, 1))),
+        (None, date(2026, 12, 31), (None, date(2026, 12, 1))),
+        (date(2026, 12, 2), None, (date(2027, 1, 1), None)),
+    ],
+)
+def test_whole_months_of_a_period(after, before, expected):
+    assert selectors._full_months(after, before) == expected
