@@ -162,10 +162,11 @@ def kept_results_sql(*, platform=None, after=None, before=None):
     Whole calendar months come from partnerships_partnershipmonthresults (one row per
     partnership, platform and month, ~3x fewer rows than deliverables and no row of them to
     fetch); only the days of a partly covered first or last month are read from the deliverables
-    (their `total` is looked up by the caller)."""
+    (with their partnership's total from partnerships_partnershipresults)."""
     results = ", ".join(RESULT_COLUMNS)
     months = _quote(PartnershipMonthResults._meta.db_table)
     deliverables = _quote(Deliverable._meta.db_table)
+    totals = _quote(PartnershipResults._meta.db_table)
     first, last = _full_months(after, before)
     period = after is not None or before is not None
     whole_months = not period or first is None or last is None or first <= last
@@ -191,20 +192,22 @@ def kept_results_sql(*, platform=None, after=None, before=None):
     # [after, before] when no month fits in it).
     edges, edge_params = [], []
     if not whole_months:
-        edges.append("(published_on >= %s AND published_on <= %s)")
+        edges.append("(d.published_on >= %s AND d.published_on <= %s)")
         edge_params += [after.isoformat(), before.isoformat()]
     else:
         if after is not None and first is not None and after < first:
-            edges.append("(published_on >= %s AND published_on < %s)")
+            edges.append("(d.published_on >= %s AND d.published_on < %s)")
             edge_params += [after.isoformat(), first.isoformat()]
         if before is not None and last is not None and _next_month(last) <= before:
-            edges.append("(published_on >= %s AND published_on <= %s)")
+            edges.append("(d.published_on >= %s AND d.published_on <= %s)")
             edge_params += [_next_month(last).isoformat(), before.isoformat()]
     if edges:
-        platform_condition = "platform = %s AND " if platform else ""
+        platform_condition = "d.platform = %s AND " if platform else ""
+        edge_results = ", ".join(f"d.{name}" for name in RESULT_COLUMNS)
         branches.append(
-            f"SELECT partnership_id, 1 AS n, CAST(NULL AS INTEGER) AS total, {results} "  # noqa: S608
-            f"FROM {deliverables} WHERE {platform_condition}({' OR '.join(edges)})"
+            f"SELECT d.partnership_id, 1 AS n, r.deliverables AS total, {edge_results} "  # noqa: S608
+            f"FROM {deliverables} d JOIN {totals} r ON r.partnership_id = d.partnership_id "
+            f"WHERE {platform_condition}({' OR '.join(edges)})"
         )
         params += ([platform] if platform else []) + edge_params
     sums = ", ".join(f"SUM({name}) AS {name}" for name in RESULT_COLUMNS)
@@ -214,16 +217,6 @@ def kept_results_sql(*, platform=None, after=None, before=None):
         GROUP BY partnership_id
     """  # noqa: S608
     return sql, params
-
-
-def _kept_total(alias="k"):
-    """A kept partnership's deliverable count: carried by its month rows, looked up in the
-    totals only for a partnership kept by edge days alone."""
-    totals = _quote(PartnershipResults._meta.db_table)
-    return (
-        f"COALESCE({alias}.total, (SELECT r.deliverables FROM {totals} r "  # noqa: S608
-        f"WHERE r.partnership_id = {alias}.partnership_id))"
-    )
 
 
 RESULT_COLUMNS = RESULT_TOTAL_FIELDS
@@ -252,7 +245,7 @@ def _comparison_sql(filters, ranges):
         kept AS MATERIALIZED ({kept_sql}),
         sp AS MATERIALIZED (
             SELECT s.tier_key, s.influencer_id, s.collaboration_type, s.audience,
-                   s.contract_value * k.n / ({_kept_total()} * 1.0) AS cost,
+                   s.contract_value * k.n / (k.total * 1.0) AS cost,
                    k.n, {", ".join(f"k.{name}" for name in RESULT_COLUMNS)}
             FROM kept k
             JOIN s ON s.id = k.partnership_id
@@ -541,16 +534,23 @@ def top_influencers_by_roi(days=TOP_ROI_DAYS, limit=DASHBOARD_LIST_SIZE, today=N
     """
     today = today or timezone.localdate()
     since = today - timedelta(days=days)
-    kept_sql, kept_params = kept_results_sql(after=since, before=today)
+    deliverables = _quote(Deliverable._meta.db_table)
     partnerships = _quote(Partnership._meta.db_table)
+    totals = _quote(PartnershipResults._meta.db_table)
     statuses = ", ".join(["%s"] * len(SIGNED_STATUSES))
     sql = f"""
-        WITH kept AS MATERIALIZED ({kept_sql}),
+        WITH kept AS (
+            SELECT d.partnership_id, COUNT(*) AS n, SUM(d.revenue) AS revenue
+            FROM {deliverables} d
+            WHERE d.published_on >= %s AND d.published_on <= %s
+            GROUP BY d.partnership_id
+        ),
         pk AS MATERIALIZED (
             SELECT p.influencer_id, k.revenue,
-                   p.contract_value * k.n / ({_kept_total()} * 1.0) AS cost
+                   p.contract_value * k.n / (r.deliverables * 1.0) AS cost
             FROM kept k
             JOIN {partnerships} p ON p.id = k.partnership_id
+            JOIN {totals} r ON r.partnership_id = k.partnership_id
             WHERE p.status IN ({statuses}) AND p.contract_value > 0
         ),
         pc AS (
@@ -562,7 +562,7 @@ def top_influencers_by_roi(days=TOP_ROI_DAYS, limit=DASHBOARD_LIST_SIZE, today=N
         ORDER BY (revenue - cost) / cost DESC, influencer_id
         LIMIT %s
     """  # noqa: S608
-    params = [*kept_params, *SIGNED_STATUSES, limit]
+    params = [since.isoformat(), today.isoformat(), *SIGNED_STATUSES, limit]
     rows = _run_report(sql, params)
     influencers = Influencer.objects.with_tier().in_bulk([row["influencer_id"] for row in rows])
     return [
