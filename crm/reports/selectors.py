@@ -135,6 +135,9 @@ def scoped_partnerships(filters, ranges):
     )
 
 
+RESULT_COLUMNS = RESULT_TOTAL_FIELDS
+
+
 def _month_start(day):
     return day.replace(day=1)
 
@@ -217,9 +220,6 @@ def kept_results_sql(*, platform=None, after=None, before=None):
         GROUP BY partnership_id
     """  # noqa: S608
     return sql, params
-
-
-RESULT_COLUMNS = RESULT_TOTAL_FIELDS
 
 
 def _comparison_sql(filters, ranges):
