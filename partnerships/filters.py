@@ -3,7 +3,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from campaigns.models import Campaign
-from crm.fields import FastSelect
+from crm.fields import FastSelect, NamedModelChoiceField
 from influencers.models import Tier
 from influencers.tiers import tiers_q
 from partnerships.models import Deliverable, Partnership
@@ -20,6 +20,10 @@ def style_widgets(form):
             widget.attrs.setdefault("class", "form-select form-select-sm")
         else:
             widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class NamedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = NamedModelChoiceField
 
 
 class StyledFilterSet(django_filters.FilterSet):
@@ -47,10 +51,9 @@ class PartnershipFilter(StyledFilterSet):
         method="filter_tier",
         widget=forms.CheckboxSelectMultiple,
     )
-    campaign = django_filters.ModelChoiceFilter(
-        queryset=Campaign.objects.order_by("-start_date", "-id").only("id", "name"),
+    campaign = NamedModelChoiceFilter(
+        queryset=Campaign.objects.order_by("-start_date", "-id"),
         empty_label="Any campaign",
-        widget=FastSelect,
     )
     owner = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from crm.concurrency import add_version_field
-from crm.fields import FastSelect
+from crm.fields import FastSelect, NamedModelChoiceField
 from influencers.models import Influencer
 from partnerships.models import Deliverable, Partnership
 from partnerships.services import DELIVERABLE_FIELDS
@@ -99,6 +99,7 @@ class PartnershipForm(forms.ModelForm):
             "exclusivity",
             "renewal_reminder_days",
         ]
+        field_classes = {"campaign": NamedModelChoiceField}
         labels = {
             "collaboration_type": "Collaboration type",
             "fee": "Flat fee",
@@ -108,7 +109,6 @@ class PartnershipForm(forms.ModelForm):
         }
         widgets = {
             "collaboration_type": forms.RadioSelect,
-            "campaign": FastSelect,
             "owner": FastSelect,
             "due_date": DATE,
             "start_date": DATE,
@@ -124,8 +124,8 @@ class PartnershipForm(forms.ModelForm):
         self.fields["campaign"].help_text = "Required for a one-off deal; optional for long-term."
         self.fields["campaign"].empty_label = "No campaign (long-term programmes only)"
         self.fields["owner"].empty_label = "Nobody yet"
-        self.fields["campaign"].queryset = (
-            self.fields["campaign"].queryset.order_by("-start_date", "-id").only("id", "name")
+        self.fields["campaign"].queryset = self.fields["campaign"].queryset.order_by(
+            "-start_date", "-id"
         )
         self.fields["owner"].queryset = (
             self.fields["owner"].queryset.filter(is_active=True).order_by("username")

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, Objective
-from crm.fields import DateInput, FastSelect
+from crm.fields import DateInput, NamedModelChoiceField
 from influencers.models import Niche, Platform, Tier
 from partnerships.models import Partnership
 
@@ -29,11 +29,10 @@ def _blank(label):
 
 
 class TierComparisonFilterForm(forms.Form):
-    campaign = forms.ModelChoiceField(
-        queryset=Campaign.objects.order_by("-start_date", "-id").only("id", "name"),
+    campaign = NamedModelChoiceField(
+        queryset=Campaign.objects.order_by("-start_date", "-id"),
         required=False,
         empty_label="All campaigns",
-        widget=FastSelect,
     )
     objective = forms.ChoiceField(
         choices=_blank("All objectives") + Objective.choices, required=False

@@ -1,5 +1,6 @@
 from datetime import date
 
+import pytest
 from django import forms
 from django.test import override_settings
 
@@ -38,3 +39,33 @@ def test_fast_select_renders_what_the_stock_widget_renders():
     for name in ("one", "many"):
         assert normalise(fast[name]) == normalise(stock[name])
     assert "A &lt;b&gt;" in str(fast["one"]) and "selected" in str(fast["one"])
+
+
+@pytest.mark.django_db
+def test_named_model_choice_field_renders_and_validates_as_the_stock_field():
+    from campaigns.models import Campaign
+    from crm.fields import NamedModelChoiceField
+    from tests.factories import CampaignFactory
+
+    CampaignFactory(name="Spring <launch>")
+    chosen = CampaignFactory(name='Summer "drop"')
+    queryset = Campaign.objects.order_by("name")
+
+    class Stock(forms.Form):
+        campaign = forms.ModelChoiceField(queryset=queryset, required=False, empty_label="All")
+
+    class Named(forms.Form):
+        campaign = NamedModelChoiceField(queryset=queryset, required=False, empty_label="All")
+
+    def normalise(html):
+        return "".join(str(html).split())
+
+    for data in ({"campaign": chosen.pk}, {}):
+        assert normalise(Named(data)["campaign"]) == normalise(Stock(data)["campaign"])
+    html = str(Named({"campaign": chosen.pk})["campaign"])
+    assert "Spring &lt;launch&gt;" in html and f'value="{chosen.pk}" selected' in html
+
+    form = Named({"campaign": chosen.pk})
+    assert form.is_valid() and form.cleaned_data["campaign"] == chosen
+    refused = Named({"campaign": "999999"})
+    assert not refused.is_valid() and "campaign" in refused.errors
