@@ -65,3 +65,18 @@ def test_seed_demo_leaves_an_audit_trail_for_what_it_bulk_created(tiers):
     sample = Influencer.history.first()
     assert sample.history_change_reason == "seed_demo"
     assert sample.history_user.username == "demo"
+
+
+def test_seeded_deliverables_keep_empty_dates_and_text_and_their_totals(tiers):
+    # On PostgreSQL the deliverables go in with COPY: an empty date must arrive as NULL and an
+    # empty URL as "", and the result totals must match them.
+    call_command("seed_demo", "--influencers", "60", stdout=io.StringIO())
+    published = Deliverable.objects.filter(status=Deliverable.Status.PUBLISHED)
+    unpublished = Deliverable.objects.exclude(status=Deliverable.Status.PUBLISHED)
+    assert published.exists() and unpublished.exists()
+    assert not published.filter(published_on__isnull=True).exists()
+    assert not published.filter(url="").exists()
+    assert not unpublished.filter(published_on__isnull=False).exists()
+    assert set(unpublished.values_list("url", flat=True)) == {""}
+    assert not Deliverable.objects.filter(created_at__isnull=True).exists()
+    call_command("refresh_result_totals", "--check", stdout=io.StringIO())

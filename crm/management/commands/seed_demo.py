@@ -7,6 +7,8 @@ Idempotent: when the roster already holds influencers nothing is added (use --re
 The demo user is created if missing either way.
 """
 
+import csv
+import io
 import math
 import random
 import sys
@@ -333,6 +335,38 @@ class Command(BaseCommand):
         progress.finish()
         return saved
 
+    def insert_rows(self, model, rows):
+        """Insert rows given as {attname: value} dicts. On PostgreSQL with COPY: for a million
+        deliverables, building model instances and bulk_create's parameter lists was most of
+        the seed (about 150 s of 310 s on a slow machine). Elsewhere bulk_create."""
+        if connection.vendor != "postgresql":
+            model.objects.bulk_create([model(**row) for row in rows], batch_size=self.batch)
+            return
+        now = timezone.now()
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        defaults = {}
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                defaults[f.attname] = now
+            elif f.has_default():
+                defaults[f.attname] = f.get_default()
+            else:
+                defaults[f.attname] = None
+        buffer = io.StringIO()
+        # Every non-number is quoted, None as "" too: FORCE_NULL reads "" as NULL in the
+        # nullable columns, and it stays an empty string in the others.
+        writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
+        for row in rows:
+            writer.writerow([row.get(f.attname, defaults[f.attname]) for f in fields])
+        buffer.seek(0)
+        quote = connection.ops.quote_name
+        table = quote(model._meta.db_table)
+        columns = ", ".join(quote(f.column) for f in fields)
+        nullable = ", ".join(quote(f.column) for f in fields if f.null)
+        options = f"FORMAT csv, FORCE_NULL ({nullable})" if nullable else "FORMAT csv"
+        with connection.cursor() as cursor:
+            cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH ({options})", buffer)
+
     def followers_for(self, tier_index):
         tier_range = self.ranges[tier_index]
         low = max(tier_range.lower, 100)
@@ -615,13 +649,13 @@ class Command(BaseCommand):
                         if due >= self.today
                         else [Deliverable.Status.MISSED]
                     )
-                chunk.append(Deliverable(**fields))
+                chunk.append(fields)
                 if len(chunk) >= self.batch:
-                    Deliverable.objects.bulk_create(chunk, batch_size=self.batch)
+                    self.insert_rows(Deliverable, chunk)
                     progress.advance(len(chunk))
                     chunk = []
         if chunk:
-            Deliverable.objects.bulk_create(chunk, batch_size=self.batch)
+            self.insert_rows(Deliverable, chunk)
             progress.advance(len(chunk))
         # bulk_create bypasses deliverable_create: the per-partnership totals in one statement.
         partnership_results_refresh()
