@@ -1,7 +1,10 @@
 """Time the tier comparison page on a large database, read only.
 
-    DEBUG=true DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/crm_bench \\
+    env -u DEBUG DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/crm_bench \\
         .venv/bin/python bench/tier_comparison.py [--runs 7] [--explain SCENARIO]
+
+It runs with DEBUG off unless DEBUG is set (production renders templates without debug
+information and logs no queries).
 
 Each scenario renders the whole page (view, one aggregate, template) through Django's request
 factory, ``--runs`` times; nothing is cached between runs (the report has no cache at all), so
@@ -19,6 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 32)
+os.environ.setdefault(
+    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
 
 import django  # noqa: E402
 
