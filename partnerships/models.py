@@ -347,15 +347,9 @@ class PartnershipStatusChange(models.Model):
         return f"{self.partnership_id}: {self.from_status or '-'} -> {self.to_status}"
 
 
-class PartnershipResults(models.Model):
-    """The sums of a partnership's deliverables' results: derived data, rewritten from the
-    deliverables by `partnerships.services.partnership_results_refresh` after every deliverable
-    write, so reports aggregate ~partnerships instead of scanning every deliverable. A
-    partnership without deliverables has no row (read it as zeros)."""
+class ResultSums(models.Model):
+    """A number of deliverables and the sums of their measured results (derived data)."""
 
-    partnership = models.OneToOneField(
-        Partnership, primary_key=True, on_delete=models.CASCADE, related_name="result_totals"
-    )
     deliverables = models.PositiveIntegerField(default=0)
     impressions = models.BigIntegerField(default=0)
     reach = models.BigIntegerField(default=0)
@@ -366,6 +360,20 @@ class PartnershipResults(models.Model):
     clicks = models.BigIntegerField(default=0)
     conversions = models.BigIntegerField(default=0)
     revenue = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        abstract = True
+
+
+class PartnershipResults(ResultSums):
+    """The sums of a partnership's deliverables' results: derived data, rewritten from the
+    deliverables by `partnerships.services.partnership_results_refresh` after every deliverable
+    write, so reports aggregate ~partnerships instead of scanning every deliverable. A
+    partnership without deliverables has no row (read it as zeros)."""
+
+    partnership = models.OneToOneField(
+        Partnership, primary_key=True, on_delete=models.CASCADE, related_name="result_totals"
+    )
 
     class Meta:
         verbose_name = "partnership result totals"
@@ -383,7 +391,7 @@ class PartnershipResults(models.Model):
         return f"Results of partnership {self.partnership_id}"
 
 
-class PartnershipMonthResults(models.Model):
+class PartnershipMonthResults(ResultSums):
     """A partnership's deliverables summed per platform and publish month (month is the first
     day; NULL for deliverables not published yet): derived data, rewritten with
     PartnershipResults by `partnership_results_refresh`. The tier comparison's platform and
@@ -397,16 +405,6 @@ class PartnershipMonthResults(models.Model):
     platform = models.CharField(max_length=20, choices=Platform.choices)
     month = models.DateField(null=True, blank=True)
     partnership_deliverables = models.PositiveIntegerField(default=0)
-    deliverables = models.PositiveIntegerField(default=0)
-    impressions = models.BigIntegerField(default=0)
-    reach = models.BigIntegerField(default=0)
-    likes = models.BigIntegerField(default=0)
-    comments = models.BigIntegerField(default=0)
-    shares = models.BigIntegerField(default=0)
-    saves = models.BigIntegerField(default=0)
-    clicks = models.BigIntegerField(default=0)
-    conversions = models.BigIntegerField(default=0)
-    revenue = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
 
     class Meta:
         verbose_name = "partnership results by platform and month"

@@ -205,19 +205,25 @@ def partnership_results_out_of_step(limit=100):
         return [row[0] for row in cursor.fetchall()]
 
 
+def deliverable_month_sums(deliverables):
+    """These deliverables grouped per partnership, platform and publish month (its first day;
+    NULL when not published): partnership_id, platform, month, n and total_<result> sums. The
+    rows PartnershipMonthResults stores."""
+    return (
+        deliverables.order_by()
+        .annotate(month=TruncMonth("published_on"))
+        .values("partnership_id", "platform", "month")
+        .annotate(n=Count("pk"), **{f"total_{name}": Sum(name) for name in RESULT_TOTAL_FIELDS})
+    )
+
+
 def partnership_month_results_out_of_step(limit=100):
     """Ids of partnerships whose stored per-platform-and-month sums differ from their
     deliverables' (a row missing, extra or with other numbers), at most ``limit``. One
     statement, computed in the database."""
     quote = connection.ops.quote_name
     months = quote(PartnershipMonthResults._meta.db_table)
-    grouped = (
-        Deliverable.objects.order_by()
-        .annotate(month=TruncMonth("published_on"))
-        .values("partnership_id", "platform", "month")
-        .annotate(n=Count("pk"), **{f"total_{name}": Sum(name) for name in RESULT_TOTAL_FIELDS})
-    )
-    grouped_sql, params = grouped.query.sql_with_params()
+    grouped_sql, params = deliverable_month_sums(Deliverable.objects.all()).query.sql_with_params()
     differs = " OR ".join(
         [
             "m.deliverables <> c.n",

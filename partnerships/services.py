@@ -7,7 +7,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from crm.concurrency import version_bump
@@ -21,6 +20,7 @@ from partnerships.models import (
     PartnershipResults,
     PartnershipStatusChange,
 )
+from partnerships.selectors import deliverable_month_sums
 
 Status = Partnership.Status
 
@@ -338,12 +338,7 @@ def _month_results_rewrite(deliverables, partnership_ids):
     if partnership_ids is not None:
         stale = stale.filter(partnership_id__in=partnership_ids)
     stale.delete()
-    grouped = (
-        deliverables.annotate(month=TruncMonth("published_on"))
-        .values("partnership_id", "platform", "month")
-        .annotate(n=Count("pk"), **{f"total_{name}": Sum(name) for name in RESULT_TOTAL_FIELDS})
-    )
-    select_sql, params = grouped.query.sql_with_params()
+    select_sql, params = deliverable_month_sums(deliverables).query.sql_with_params()
     names = ("deliverables", *RESULT_TOTAL_FIELDS)
     columns = ", ".join(quote(name) for name in ("partnership_id", "platform", "month", *names))
     values = ", ".join(f"g.{name}" for name in ("n", *(f"total_{n}" for n in RESULT_TOTAL_FIELDS)))
