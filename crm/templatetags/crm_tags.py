@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
@@ -45,6 +46,17 @@ def money(value):
     if value is None or value == "":
         return DASH
     return f"{settings.CURRENCY} {Decimal(value):,.2f}"
+
+
+@register.simple_tag
+def report_cell(cell):
+    """A report cell ({"value", "kind"}) shown by its kind: a count, a compact count, a
+    percentage, money, or a metric ratio. A tag, not an include: the tier comparison shows ~300
+    cells, and an include per cell was a large share of the page's rendering."""
+    value, kind = cell["value"], cell["kind"]
+    if kind == "count":
+        return DASH if value is None else intcomma(value)
+    return {"compact": compact, "percent": percent, "money": money}.get(kind, metric)(value)
 
 
 @register.simple_tag
