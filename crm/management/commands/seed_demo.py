@@ -657,7 +657,7 @@ class Command(BaseCommand):
         if chunk:
             self.insert_rows(Deliverable, chunk)
             progress.advance(len(chunk))
-        # bulk_create bypasses deliverable_create: the per-partnership totals in one statement.
+        # Bulk inserts bypass deliverable_create: the per-partnership totals in one statement.
         partnership_results_refresh()
         progress.finish()
         self.deliverable_total = total
