@@ -8,7 +8,14 @@ from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
 from crm.metrics import Results, deliverable_sums
-from influencers.models import Influencer, Interaction, Niche, Platform, SocialAccount
+from influencers.models import (
+    Influencer,
+    Interaction,
+    Niche,
+    NicheMember,
+    Platform,
+    SocialAccount,
+)
 from influencers.tiers import next_tier, range_q, tier_ranges
 from partnerships.models import Partnership
 
@@ -71,10 +78,25 @@ def roster_tier_counts(queryset, selected_tiers=()):
     """How many influencers of ``queryset`` fall in each tier, and the total of the selected tiers
     (or of everyone when none is selected). One aggregate; ``queryset`` excludes the tier filter, so
     the counts say what picking another tier would give."""
+    return _tier_counts(queryset.order_by(), selected_tiers, "pk")
+
+
+def niche_tier_counts(niches, selected_tiers=()):
+    """roster_tier_counts for a roster filtered by niche(s) alone, read from the niche members
+    (one index; the general query joins every influencer of the niches: ~20-35 ms for the
+    12,500 of one niche at 100,000 influencers). An influencer in two of the niches counts once."""
+    members = NicheMember.objects.filter(niche__in=niches).order_by()
+    return _tier_counts(members, selected_tiers, "influencer_id", distinct=len(niches) > 1)
+
+
+def _tier_counts(queryset, selected_tiers, key, distinct=False):
     ranges = tier_ranges()
     selected = {tier.pk for tier in selected_tiers}
-    aggregates = {f"t{index}": Count("pk", filter=range_q(r)) for index, r in enumerate(ranges)}
-    totals = queryset.order_by().aggregate(total=Count("pk"), **aggregates)
+    aggregates = {
+        f"t{index}": Count(key, filter=range_q(r), distinct=distinct)
+        for index, r in enumerate(ranges)
+    }
+    totals = queryset.aggregate(total=Count(key, distinct=distinct), **aggregates)
     counts = [
         TierCount(r, totals[f"t{index}"], r.tier.pk in selected) for index, r in enumerate(ranges)
     ]

@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 
 from campaigns.models import Campaign
 from influencers.models import Influencer, Niche, Tier
-from influencers.services import social_account_create
+from influencers.services import niche_members_refresh, social_account_create
 from partnerships.models import Deliverable, Partnership
 from partnerships.services import partnership_create, partnership_results_refresh
 
@@ -76,6 +76,7 @@ class InfluencerFactory(DjangoModelFactory):
     def niches(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.niches.set(extracted)
+            niche_members_refresh(influencer_ids=[obj.pk])  # as the services do
 
 
 class CampaignFactory(DjangoModelFactory):
