@@ -3,7 +3,17 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, DecimalField, Prefetch, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
@@ -219,3 +229,25 @@ def roster_export_rows(queryset, chunk_size=2000):
         .order_by("name", "id")
         .iterator(chunk_size=chunk_size)
     )
+
+
+def niche_members_out_of_step(limit=100):
+    """Ids of influencers whose niche members differ from their niche links and followers (a
+    member missing, extra, or with other followers), at most ``limit``. Two queries."""
+    links = Influencer.niches.through.objects.filter(
+        ~Exists(
+            NicheMember.objects.filter(
+                niche_id=OuterRef("niche_id"),
+                influencer_id=OuterRef("influencer_id"),
+                followers=OuterRef("influencer__followers"),
+            )
+        )
+    ).values_list("influencer_id", flat=True)
+    extra = NicheMember.objects.filter(
+        ~Exists(
+            Influencer.niches.through.objects.filter(
+                niche_id=OuterRef("niche_id"), influencer_id=OuterRef("influencer_id")
+            )
+        )
+    ).values_list("influencer_id", flat=True)
+    return sorted({*links.order_by()[:limit], *extra.order_by()[:limit]})[:limit]

@@ -2,7 +2,10 @@
 niche is its only filter: in step with the niche links and followers whichever way they were
 written, and counting exactly what the general query counts."""
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from influencers import selectors
@@ -142,3 +145,21 @@ def test_roster_page_counts_from_members_with_a_constant_query_count(
     assert len(response.context["rows"]) == 50
     counts = {item.tier.name: item.count for item in response.context["tier_counts"]}
     assert counts == {"Nano": 1, "Micro": 50, "Macro": 0, "Mega": 0}
+
+
+def test_check_finds_members_out_of_step_and_the_rebuild_mends_them(tiers):
+    beauty = NicheFactory(name="Beauty", slug="beauty")
+    gaming = NicheFactory(name="Gaming", slug="gaming")
+    ada = InfluencerFactory(name="Ada", audience=1_500, niches=[beauty])
+    call_command("refresh_niche_members", "--check", stdout=io.StringIO())
+
+    ada.niches.add(gaming)  # around the services: no member for Gaming
+    NicheMember.objects.filter(influencer=ada, niche=beauty).update(followers=1)
+    bo = InfluencerFactory(name="Bo", audience=10)
+    NicheMember.objects.create(niche=gaming, influencer=bo, followers=10)  # no such link
+    with pytest.raises(CommandError, match=f"{ada.pk}, {bo.pk}"):
+        call_command("refresh_niche_members", "--check", stdout=io.StringIO())
+
+    call_command("refresh_niche_members", stdout=io.StringIO())
+    call_command("refresh_niche_members", "--check", stdout=io.StringIO())
+    assert members() == {("beauty", "Ada", 1_500), ("gaming", "Ada", 1_500)}
