@@ -45,7 +45,8 @@ class _Real(Func):
 
 def influencers_recompute_audience(*, queryset=None):
     """Set followers (sum over accounts) and engagement_rate (follower-weighted) in one UPDATE,
-    and the niche members' copy of the followers."""
+    and the niche members' copy of the followers. ``queryset`` selects by id (its filter runs
+    again for the niche members, so it must not depend on the columns rewritten here)."""
     whole = queryset is None
     queryset = Influencer.objects.all() if whole else queryset
     money = DecimalField(max_digits=30, decimal_places=4)
