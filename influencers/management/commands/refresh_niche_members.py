@@ -7,39 +7,18 @@ The app keeps them in step with every audience recompute and niche change; this 
 written around it (raw SQL, `influencer.niches.add()` in a shell, a restore of one table).
 """
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-
+from crm.derived_data import CheckOrRebuildCommand
 from influencers.selectors import niche_members_out_of_step
 from influencers.services import niche_members_refresh
 
 
-class Command(BaseCommand):
+class Command(CheckOrRebuildCommand):
     help = "Check (--check) or rebuild the niche members from the niche links and followers."
+    what, owners, command = "Niche members", "influencer", "refresh_niche_members"
+    in_step = "Niche members are in step."
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--check",
-            action="store_true",
-            help="Only report influencers whose niche members differ; exit 1 if any do.",
-        )
+    def out_of_step(self):
+        return niche_members_out_of_step()
 
-    def handle(self, *args, check=False, **options):
-        stale = niche_members_out_of_step()
-        if check:
-            if stale:
-                shown = ", ".join(str(pk) for pk in stale[:20])
-                more = "" if len(stale) <= 20 else " ..."
-                raise CommandError(
-                    f"Niche members out of step for influencer(s) {shown}{more}. "
-                    "Run manage.py refresh_niche_members to rebuild them."
-                )
-            self.stdout.write(self.style.SUCCESS("Niche members are in step."))
-            return
-        with transaction.atomic():
-            niche_members_refresh()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Niche members rebuilt ({len(stale)} influencer(s) were out of step)."
-            )
-        )
+    def rebuild(self):
+        niche_members_refresh()
