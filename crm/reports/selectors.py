@@ -12,6 +12,7 @@ Scope of the tier comparison
   every load, so a threshold edit shows at once) or the tier recorded at signing.
 """
 
+from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -138,23 +139,36 @@ def scoped_partnerships(filters, ranges):
 RESULT_COLUMNS = RESULT_TOTAL_FIELDS
 
 
-def _month_start(day):
-    return day.replace(day=1)
-
-
 def _next_month(day):
+    """The first day of the month after ``day``'s, or None after December 9999."""
+    if (day.year, day.month) == (9999, 12):
+        return None
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+def _previous_month(day):
+    """The first day of the month before ``day``'s, or None before January of year 1."""
+    if (day.year, day.month) == (1, 1):
+        return None
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
 def _full_months(after, before):
-    """The first days of the first and last calendar months lying wholly inside [after, before]
-    (None for an open end); first > last when no whole month fits."""
-    first = None if after is None else (after if after.day == 1 else _next_month(after))
-    last = None
+    """(first, last, fits): the first days of the first and last calendar months lying wholly
+    inside [after, before] (None for an open end), and whether any month does. Dates at the ends
+    of the calendar (year 1, year 9999) are valid input, so nothing here may overflow."""
+    first = last = None
+    fits = True
+    if after is not None:
+        first = after if after.day == 1 else _next_month(after)
+        fits = first is not None
     if before is not None:
-        ends_a_month = (before + timedelta(days=1)).day == 1
-        last = _month_start(before if ends_a_month else _month_start(before) - timedelta(days=1))
-    return first, last
+        ends_a_month = before.day == monthrange(before.year, before.month)[1]
+        last = before.replace(day=1) if ends_a_month else _previous_month(before)
+        fits = fits and last is not None
+    if first is not None and last is not None and first > last:
+        fits = False
+    return first, last, fits
 
 
 def kept_results_sql(*, platform=None, after=None, before=None):
@@ -170,9 +184,7 @@ def kept_results_sql(*, platform=None, after=None, before=None):
     months = _quote(PartnershipMonthResults._meta.db_table)
     deliverables = _quote(Deliverable._meta.db_table)
     totals = _quote(PartnershipResults._meta.db_table)
-    first, last = _full_months(after, before)
-    period = after is not None or before is not None
-    whole_months = not period or first is None or last is None or first <= last
+    first, last, whole_months = _full_months(after, before)
     branches, params = [], []
     if whole_months:
         conditions, branch_params = [], []
@@ -195,15 +207,17 @@ def kept_results_sql(*, platform=None, after=None, before=None):
     # [after, before] when no month fits in it).
     edges, edge_params = [], []
     if not whole_months:
-        edges.append("(d.published_on >= %s AND d.published_on <= %s)")
-        edge_params += [after.isoformat(), before.isoformat()]
+        bounds = [("d.published_on >= %s", after), ("d.published_on <= %s", before)]
+        edges.append(" AND ".join(sql for sql, day in bounds if day is not None))
+        edge_params += [day.isoformat() for _, day in bounds if day is not None]
     else:
-        if after is not None and first is not None and after < first:
+        if after is not None and after < first:
             edges.append("(d.published_on >= %s AND d.published_on < %s)")
             edge_params += [after.isoformat(), first.isoformat()]
-        if before is not None and last is not None and _next_month(last) <= before:
+        after_last = _next_month(last) if before is not None else None
+        if after_last is not None and after_last <= before:
             edges.append("(d.published_on >= %s AND d.published_on <= %s)")
-            edge_params += [_next_month(last).isoformat(), before.isoformat()]
+            edge_params += [after_last.isoformat(), before.isoformat()]
     if edges:
         platform_condition = "d.platform = %s AND " if platform else ""
         edge_results = ", ".join(f"d.{name}" for name in RESULT_COLUMNS)

@@ -658,13 +658,34 @@ def test_platform_and_partial_period_together(world):
 @pytest.mark.parametrize(
     ("after", "before", "expected"),
     [
-        (date(2026, 1, 1), date(2026, 12, 31), (date(2026, 1, 1), date(2026, 12, 1))),
-        (date(2026, 2, 1), date(2026, 2, 28), (date(2026, 2, 1), date(2026, 2, 1))),
-        (date(2024, 2, 1), date(2024, 2, 28), (date(2024, 2, 1), date(2024, 1, 1))),
-        (date(2026, 1, 15), date(2026, 2, 27), (date(2026, 2, 1), date(2026, 1, 1))),
-        (None, date(2026, 12, 31), (None, date(2026, 12, 1))),
-        (date(2026, 12, 2), None, (date(2027, 1, 1), None)),
+        (date(2026, 1, 1), date(2026, 12, 31), (date(2026, 1, 1), date(2026, 12, 1), True)),
+        (date(2026, 2, 1), date(2026, 2, 28), (date(2026, 2, 1), date(2026, 2, 1), True)),
+        (date(2024, 2, 1), date(2024, 2, 28), (date(2024, 2, 1), date(2024, 1, 1), False)),
+        (date(2026, 1, 15), date(2026, 2, 27), (date(2026, 2, 1), date(2026, 1, 1), False)),
+        (None, date(2026, 12, 31), (None, date(2026, 12, 1), True)),
+        (date(2026, 12, 2), None, (date(2027, 1, 1), None, True)),
+        # The ends of the calendar: no month after December 9999 or before January of year 1.
+        (date(9999, 12, 2), None, (None, None, False)),
+        (None, date(9999, 12, 31), (None, date(9999, 12, 1), True)),
+        (date(1, 1, 1), date(1, 1, 5), (date(1, 1, 1), None, False)),
     ],
 )
 def test_whole_months_of_a_period(after, before, expected):
     assert selectors._full_months(after, before) == expected
+
+
+@pytest.mark.parametrize(
+    ("after", "before"),
+    [
+        ("9999-12-15", ""),
+        ("", "9999-12-31"),
+        ("9999-12-02", "9999-12-31"),
+        ("0001-01-01", "0001-01-05"),
+        ("0001-01-01", "9999-12-31"),
+    ],
+)
+def test_periods_at_the_ends_of_the_calendar_answer(admin_client, world, after, before):
+    response = get(admin_client, published_after=after, published_before=before)
+    assert response.status_code == 200
+    expected = 7 if (after, before) in {("", "9999-12-31"), ("0001-01-01", "9999-12-31")} else 0
+    assert sum(row.results.deliverables for row in response.context["comparison"].rows) == expected
