@@ -20,6 +20,7 @@ from django.template.defaultfilters import pluralize
 
 from crm.concurrency import version_bump
 from influencers.models import Influencer, Interaction, NicheMember, SocialAccount
+from partnerships.services import influencer_results_refresh
 
 
 def _account_totals(column_expression, output_field):
@@ -43,10 +44,12 @@ class _Real(Func):
         return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)")
 
 
+@transaction.atomic
 def influencers_recompute_audience(*, queryset=None):
     """Set followers (sum over accounts) and engagement_rate (follower-weighted) in one UPDATE,
-    and the niche members' copy of the followers. ``queryset`` selects by id (its filter runs
-    again for the niche members, so it must not depend on the columns rewritten here)."""
+    and the copies of the followers in the niche members and the report rows
+    (partnerships.InfluencerResults). ``queryset`` selects by id (its filter runs again for the
+    copies, so it must not depend on the columns rewritten here)."""
     whole = queryset is None
     queryset = Influencer.objects.all() if whole else queryset
     money = DecimalField(max_digits=30, decimal_places=4)
@@ -71,6 +74,7 @@ def influencers_recompute_audience(*, queryset=None):
     )
     updated = queryset.order_by().update(followers=followers, engagement_rate=rate)
     niche_members_refresh(influencer_ids=None if whole else queryset.values("pk"))
+    influencer_results_refresh(influencer_ids=None if whole else queryset.values("pk"))
     return updated
 
 

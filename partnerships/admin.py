@@ -3,7 +3,11 @@ from django.contrib import admin
 from audit.admin import HistoryAdminMixin
 from crm.concurrency import version_bump
 from partnerships.models import Deliverable, Partnership, PartnershipStatusChange
-from partnerships.services import partnership_apply_terms, partnership_results_refresh
+from partnerships.services import (
+    influencer_results_refresh,
+    partnership_apply_terms,
+    partnership_results_refresh,
+)
 
 
 class DeliverableInline(admin.StackedInline):
@@ -58,8 +62,21 @@ class PartnershipAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # The deliverables inline may have added, changed or deleted rows.
+        # The deliverables inline may have added, changed or deleted rows; this also rewrites
+        # the influencer's report rows. The influencer it was moved from needs its own.
         partnership_results_refresh(partnership_ids=[form.instance.pk])
+        if change:
+            influencer_results_refresh(influencer_ids=[form.initial.get("influencer")])
+
+    def delete_model(self, request, obj):
+        influencer_id = obj.influencer_id
+        super().delete_model(request, obj)
+        influencer_results_refresh(influencer_ids=[influencer_id])
+
+    def delete_queryset(self, request, queryset):
+        influencer_ids = set(queryset.values_list("influencer_id", flat=True))
+        super().delete_queryset(request, queryset)
+        influencer_results_refresh(influencer_ids=influencer_ids)
 
 
 @admin.register(Deliverable)

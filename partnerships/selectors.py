@@ -13,6 +13,7 @@ from influencers.tiers import annotate_tier
 from partnerships.models import (
     RESULT_TOTAL_FIELDS,
     Deliverable,
+    InfluencerResults,
     Partnership,
     PartnershipMonthResults,
     PartnershipResults,
@@ -246,6 +247,104 @@ def partnership_month_results_out_of_step(limit=100):
         UNION
         SELECT s.partnership_id FROM s LEFT JOIN t ON t.partnership_id = s.partnership_id
         WHERE t.partnership_id IS NULL OR t.groups <> s.groups
+        ORDER BY 1
+        LIMIT %s
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+# The columns of partnerships.InfluencerResults that influencer_results_select fills, in order.
+INFLUENCER_RESULTS_COLUMNS = (
+    "influencer_id",
+    "tier_at_signing_id",
+    "collaboration_type",
+    "platform",
+    "partnerships",
+    "cost",
+    "deliverables",
+    *RESULT_TOTAL_FIELDS,
+    "followers",
+    "counts_influencer",
+    "counts_influencer_in_type",
+    "counts_influencer_in_tier",
+)
+
+
+def influencer_results_select(scope_sql=""):
+    """(sql, params, columns): the rows of partnerships.InfluencerResults as they should be,
+    computed from the signed partnerships matching ``scope_sql`` (a condition on ``p``, a
+    partnership, starting with AND; empty for all), their totals and month totals, and their
+    influencers' followers. The scope's own params follow ``params``."""
+    quote = connection.ops.quote_name
+    month_sums = ", ".join(f"SUM(m.{name}) AS {name}" for name in RESULT_TOTAL_FIELDS)
+    totals = ", ".join(f"SUM(COALESCE(r.{name}, 0)) AS {name}" for name in RESULT_TOTAL_FIELDS)
+    kept = ", ".join(f"SUM(k.{name})" for name in RESULT_TOTAL_FIELDS)
+    group = "p.influencer_id, p.tier_at_signing_id, p.collaboration_type"
+    partitions = {
+        "counts_influencer": "g.influencer_id, g.platform",
+        "counts_influencer_in_type": "g.influencer_id, g.platform, g.collaboration_type",
+        "counts_influencer_in_tier": "g.influencer_id, g.platform, g.tier_at_signing_id",
+    }
+    first = ", ".join(
+        f"CASE WHEN ROW_NUMBER() OVER (PARTITION BY {partition} "
+        f"ORDER BY g.tier_at_signing_id, g.collaboration_type) = 1 THEN 1 ELSE 0 END AS {name}"
+        for name, partition in partitions.items()
+    )
+    statuses = list(Partnership.SIGNED_STATUSES)
+    # A partnership's share of its contract value on a platform: the share of its deliverables
+    # there (* 1.0: SQLite would divide whole numbers as integers).
+    sql = f"""
+        WITH p AS (
+            SELECT p.id, p.influencer_id, p.tier_at_signing_id, p.collaboration_type,
+                   p.contract_value
+            FROM {quote(Partnership._meta.db_table)} p
+            WHERE p.status IN ({", ".join(["%s"] * len(statuses))}){scope_sql}
+        ),
+        k AS (
+            SELECT m.partnership_id, m.platform, SUM(m.deliverables) AS n,
+                   MAX(m.partnership_deliverables) AS total, {month_sums}
+            FROM {quote(PartnershipMonthResults._meta.db_table)} m
+            JOIN p ON p.id = m.partnership_id
+            GROUP BY m.partnership_id, m.platform
+        ),
+        g AS (
+            SELECT {group}, '' AS platform, COUNT(*) AS partnerships,
+                   SUM(p.contract_value) AS cost,
+                   SUM(COALESCE(r.deliverables, 0)) AS deliverables, {totals}
+            FROM p LEFT JOIN {quote(PartnershipResults._meta.db_table)} r
+                ON r.partnership_id = p.id
+            GROUP BY {group}
+            UNION ALL
+            SELECT {group}, k.platform, COUNT(*),
+                   SUM(p.contract_value * k.n / (k.total * 1.0)), SUM(k.n), {kept}
+            FROM k JOIN p ON p.id = k.partnership_id
+            GROUP BY {group}, k.platform
+        )
+        SELECT g.*, i.followers, {first}
+        FROM g JOIN {quote(Influencer._meta.db_table)} i ON i.id = g.influencer_id
+    """  # noqa: S608
+    return sql, statuses, INFLUENCER_RESULTS_COLUMNS
+
+
+def influencer_results_out_of_step(limit=100):
+    """Ids of influencers whose stored report rows (partnerships.InfluencerResults) differ from
+    what their partnerships and followers give (a row missing, extra or with other numbers), at
+    most ``limit``. One statement; costs compared to 6 decimal places."""
+    quote = connection.ops.quote_name
+    expected_sql, params, columns = influencer_results_select()
+    compared = ", ".join(
+        "ROUND(cost, 6) AS cost" if name == "cost" else quote(name) for name in columns
+    )
+    stored = quote(InfluencerResults._meta.db_table)
+    sql = f"""
+        WITH expected AS ({expected_sql}),
+        missing AS (SELECT {compared} FROM expected EXCEPT SELECT {compared} FROM {stored}),
+        extra AS (SELECT {compared} FROM {stored} EXCEPT SELECT {compared} FROM expected)
+        SELECT influencer_id FROM missing
+        UNION
+        SELECT influencer_id FROM extra
         ORDER BY 1
         LIMIT %s
     """  # noqa: S608

@@ -15,12 +15,13 @@ from influencers.tiers import tier_for_followers, tier_subquery
 from partnerships.models import (
     RESULT_TOTAL_FIELDS,
     Deliverable,
+    InfluencerResults,
     Partnership,
     PartnershipMonthResults,
     PartnershipResults,
     PartnershipStatusChange,
 )
-from partnerships.selectors import deliverable_month_sums
+from partnerships.selectors import deliverable_month_sums, influencer_results_select
 
 Status = Partnership.Status
 
@@ -136,6 +137,7 @@ def partnership_create(*, influencer, collaboration_type, campaign=None, by=None
     partnership.full_clean()
     partnership.save()
     _record_change(partnership, "", by=by, note="Logged")
+    influencer_results_refresh(influencer_ids=[partnership.influencer_id])
     return partnership
 
 
@@ -149,11 +151,13 @@ def partnership_update(*, partnership, version=None, **fields):
     partnership to its next version (pipeline moves do not: the edit form does not show the
     status, so a move on the board never refuses someone's terms edit)."""
     version_bump(partnership, expected=version)
+    before = partnership.influencer_id
     for name, value in fields.items():
         setattr(partnership, name, value)
     partnership_apply_terms(partnership)
     partnership.full_clean()
     partnership.save()
+    influencer_results_refresh(influencer_ids=[before, partnership.influencer_id])
     return partnership
 
 
@@ -188,6 +192,7 @@ def partnership_move(*, partnership, status, reopen=False, by=None, note=""):
     partnership.full_clean()
     partnership.save()
     _record_change(partnership, current, by=by, note=note or ("Reopened" if reopen else ""))
+    influencer_results_refresh(influencer_ids=[partnership.influencer_id])
     return partnership
 
 
@@ -328,6 +333,11 @@ def partnership_results_refresh(*, partnership_ids=None):
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql}", params)  # noqa: S608
     _month_results_rewrite(deliverables, partnership_ids)
+    influencer_results_refresh(
+        influencer_ids=None
+        if partnership_ids is None
+        else Partnership.objects.filter(pk__in=partnership_ids).values("influencer_id")
+    )
 
 
 def _month_results_rewrite(deliverables, partnership_ids):
@@ -353,14 +363,66 @@ def _month_results_rewrite(deliverables, partnership_ids):
         cursor.execute(sql, params)
 
 
+@transaction.atomic
 def partnerships_record_signing_tiers(*, queryset):
     """Bulk twin of the signing rule, in one UPDATE: signed partnerships without a tier get the
     tier their influencer is in now (used after bulk creation)."""
     followers = Subquery(
         Influencer.objects.filter(pk=OuterRef(OuterRef("influencer_id"))).values("followers")[:1]
     )
-    return (
-        queryset.filter(status__in=Partnership.SIGNED_STATUSES, tier_at_signing__isnull=True)
-        .order_by()
-        .update(tier_at_signing=tier_subquery(followers))
+    unsigned = queryset.filter(
+        status__in=Partnership.SIGNED_STATUSES, tier_at_signing__isnull=True
+    ).order_by()
+    influencer_ids = list(unsigned.values_list("influencer_id", flat=True).distinct())
+    updated = unsigned.update(tier_at_signing=tier_subquery(followers))
+    influencer_results_refresh(influencer_ids=influencer_ids)
+    return updated
+
+
+def _influencer_scope(influencer_ids):
+    """A subquery of influencer ids from a list, a set or a values() queryset of them."""
+    if hasattr(influencer_ids, "query"):
+        return influencer_ids
+    return Influencer.objects.filter(pk__in={pk for pk in influencer_ids if pk is not None}).values(
+        "pk"
     )
+
+
+@transaction.atomic
+def influencer_results_refresh(*, influencer_ids=None):
+    """Rewrite these influencers' rows of InfluencerResults (all of them when None) from their
+    signed partnerships, those partnerships' totals and month totals, and their followers: one
+    DELETE and one INSERT ... SELECT.
+
+    It runs after every write that changes one of those: the partnership services and admin,
+    partnership_results_refresh (every deliverable write) and influencers_recompute_audience
+    (followers). Call it with the influencers on both sides when a partnership changes hands."""
+    table = connection.ops.quote_name(InfluencerResults._meta.db_table)
+    stale = InfluencerResults.objects.all()
+    scope_sql, scope_params = "", ()
+    if influencer_ids is not None:
+        scope = _influencer_scope(influencer_ids)
+        # Two refreshes of one influencer: the second waits here for the first to commit (as in
+        # partnership_results_refresh). NO KEY UPDATE does not hold off new partnerships' rows.
+        locked = list(
+            Influencer.objects.select_for_update(no_key=True)
+            .filter(pk__in=scope)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not locked:
+            return
+        stale = stale.filter(influencer_id__in=scope)
+        subquery_sql, scope_params = scope.query.sql_with_params()
+        scope_sql = f" AND p.influencer_id IN ({subquery_sql})"
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+    stale.delete()  # one DELETE: nothing refers to these rows and no signal listens
+    select_sql, params, columns = influencer_results_select(scope_sql)
+    names = ", ".join(connection.ops.quote_name(name) for name in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) {select_sql}",  # noqa: S608
+            [*params, *scope_params],
+        )

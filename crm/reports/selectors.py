@@ -30,6 +30,7 @@ from influencers.tiers import tier_ranges
 from partnerships.models import (
     RESULT_TOTAL_FIELDS,
     Deliverable,
+    InfluencerResults,
     Partnership,
     PartnershipMonthResults,
     PartnershipResults,
@@ -309,6 +310,74 @@ def _comparison_sql(filters, ranges):
     return sql, params
 
 
+# Filters the report rows of InfluencerResults can answer (they hold neither campaigns nor dates).
+ROLLUP_FILTERS = {"basis", "platform", "niche", "collaboration_type"}
+
+
+def _uses_rollup(filters):
+    return all(key in ROLLUP_FILTERS for key, value in filters.items() if value)
+
+
+def _rollup_sql(filters, ranges):
+    """One GROUP BY over InfluencerResults (rows per influencer, tier at signing, type and
+    platform, the ``counts_*`` flags marking each influencer once): per tier and type, the same
+    sums as `_comparison_sql` and the distinct influencers, without joining partnerships,
+    totals and influencers on every load."""
+    table = _quote(InfluencerResults._meta.db_table)
+    signing = filters.get("basis") == TierBasis.SIGNING
+    if signing:
+        tier_key = f"COALESCE(tier_at_signing_id, {NO_TIER})"
+    else:
+        whens = " ".join(
+            f"WHEN followers >= {int(r.lower)} THEN {int(r.tier.pk)}" for r in reversed(ranges)
+        )
+        tier_key = f"CASE {whens} ELSE {NO_TIER} END" if whens else str(NO_TIER)
+    # Each (influencer, tier at signing, type, platform) is one row, so at signing an influencer
+    # holds a type in a tier once per row.
+    type_flag = "1" if signing else "counts_influencer_in_type"
+    tier_flag = "counts_influencer_in_tier" if signing else "counts_influencer"
+    conditions, params = ["platform = %s"], [filters.get("platform") or ""]
+    if filters.get("collaboration_type"):
+        # Only this type's rows are in scope: an influencer's first row may be of the other.
+        tier_flag = type_flag
+        conditions.append("collaboration_type = %s")
+        params.append(filters["collaboration_type"])
+    if filters.get("niche"):
+        niche = filters["niche"]
+        links = _quote(Influencer.niches.through._meta.db_table)
+        conditions.append(
+            f"EXISTS (SELECT 1 FROM {links} n WHERE n.influencer_id = {table}.influencer_id "  # noqa: S608
+            "AND n.niche_id = %s)"
+        )
+        params.append(getattr(niche, "pk", niche))
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in RESULT_COLUMNS)
+    sql = f"""
+        SELECT {tier_key} AS tier_key, collaboration_type, SUM(partnerships) AS partnerships,
+               SUM(cost) AS cost, SUM(deliverables) AS deliverables, {sums},
+               SUM(followers * deliverables) AS followers,
+               SUM({type_flag}) AS type_influencers, SUM({type_flag} * followers) AS type_audience,
+               SUM({tier_flag}) AS tier_influencers, SUM({tier_flag} * followers) AS tier_audience
+        FROM {table}
+        WHERE {" AND ".join(conditions)}
+        GROUP BY 1, 2
+    """  # noqa: S608
+    return sql, params
+
+
+def _rollup_rows(rows):
+    """The rollup's rows in `_comparison_sql`'s shape: each (tier, type) row carries its tier's
+    distinct influencers, their audience and those holding each type."""
+    tiers = {}
+    for row in rows:
+        tier = tiers.setdefault(row["tier_key"], {"influencers": 0, "audience": 0})
+        tier["influencers"] += _int(row["tier_influencers"])
+        tier["audience"] += _int(row["tier_audience"])
+        prefix = "lt" if row["collaboration_type"] == LONG_TERM else "oo"
+        tier[f"{prefix}_influencers"] = _int(row["type_influencers"])
+        tier[f"{prefix}_audience"] = _int(row["type_audience"])
+    return [{**row, **tiers[row["tier_key"]]} for row in rows]
+
+
 REPORT_SETTINGS = (
     # LOCAL: they end with the report's transaction. The reports group into a few rows, which a
     # hash aggregate does in one pass; without table statistics PostgreSQL may instead sort the
@@ -345,7 +414,10 @@ def tier_comparison(*, filters):
     Two queries whatever the data size: the tier list and one aggregate.
     """
     ranges = tier_ranges()
-    rows = _run_report(*_comparison_sql(filters, ranges))
+    if _uses_rollup(filters):
+        rows = _rollup_rows(_run_report(*_rollup_sql(filters, ranges)))
+    else:
+        rows = _run_report(*_comparison_sql(filters, ranges))
     by_tier = {}
     for row in rows:
         key = row["tier_key"]
