@@ -240,10 +240,14 @@ def _comparison_sql(filters, ranges):
 
     Without a platform/period filter a partnership's results are its stored totals
     (partnerships_partnershipresults, kept in step with its deliverables), so the page reads
-    ~partnerships, not a million deliverables. With one, `kept` sums what the filter keeps per
-    partnership (`kept_results_sql`: the per-month totals, plus the deliverables of partly
-    covered months) and the partnership's deliverable total gives the share of its contract
-    value to count.
+    ~partnerships, not a million deliverables. With one, `kept` holds what the filter keeps
+    (`kept_results_sql`: the per-month totals, plus the deliverables of partly covered months),
+    possibly several rows per partnership; each row carries its share of the contract value
+    (kept / all the partnership's deliverables) and the partnerships are counted once.
+
+    The tier comparison reads partnerships.InfluencerResults instead (`_rollup_sql`) when no
+    filter needs partnerships or dates: this statement serves the campaign, objective and period
+    filters.
     """
     scoped_sql, scoped_params = scoped_partnerships(filters, ranges).query.sql_with_params()
     totals = _quote(PartnershipResults._meta.db_table)
