@@ -86,7 +86,7 @@ def explain(params):
     from crm.reports.forms import TierComparisonFilterForm
 
     filters = TierComparisonFilterForm(params).filters()
-    sql, sql_params = selectors._comparison_sql(filters, tier_ranges())
+    (sql, sql_params), _ = selectors.comparison_statement(filters, tier_ranges())
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(selectors.REPORT_SETTINGS)
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, sql_params)

@@ -367,6 +367,14 @@ def _rollup_sql(filters, ranges):
     return sql, params
 
 
+def comparison_statement(filters, ranges):
+    """((sql, params), rollup): the statement the tier comparison runs for these filters, and
+    whether it reads the report rows per influencer (its rows then go through `_rollup_rows`)."""
+    if _uses_rollup(filters):
+        return _rollup_sql(filters, ranges), True
+    return _comparison_sql(filters, ranges), False
+
+
 def _rollup_rows(rows):
     """The rollup's rows in `_comparison_sql`'s shape: each (tier, type) row carries its tier's
     distinct influencers, their audience and those holding each type."""
@@ -417,10 +425,10 @@ def tier_comparison(*, filters):
     Two queries whatever the data size: the tier list and one aggregate.
     """
     ranges = tier_ranges()
-    if _uses_rollup(filters):
-        rows = _rollup_rows(_run_report(*_rollup_sql(filters, ranges)))
-    else:
-        rows = _run_report(*_comparison_sql(filters, ranges))
+    (sql, params), rollup = comparison_statement(filters, ranges)
+    rows = _run_report(sql, params)
+    if rollup:
+        rows = _rollup_rows(rows)
     by_tier = {}
     for row in rows:
         key = row["tier_key"]
