@@ -131,3 +131,16 @@ class DeliverableFactory(DjangoModelFactory):
         deliverable = super()._create(model_class, *args, **kwargs)
         partnership_results_refresh(partnership_ids=[deliverable.partnership_id])
         return deliverable
+
+
+def published_deliverable(partnership, platform, published_on, **results):
+    """A deliverable published on ``published_on`` with the given results (and the totals)."""
+    return DeliverableFactory(
+        partnership=partnership,
+        platform=platform,
+        status="published",
+        published_on=published_on,
+        due_date=published_on,
+        url="https://example.com/post",
+        **results,
+    )

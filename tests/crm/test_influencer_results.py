@@ -24,7 +24,12 @@ from partnerships.services import (
     partnership_renew,
     partnership_update,
 )
-from tests.factories import DeliverableFactory, InfluencerFactory, NicheFactory, PartnershipFactory
+from tests.factories import (
+    InfluencerFactory,
+    NicheFactory,
+    PartnershipFactory,
+    published_deliverable,
+)
 from tests.form_data import form_post_data
 
 pytestmark = pytest.mark.django_db
@@ -33,16 +38,7 @@ Status = Partnership.Status
 LONG_TERM = Partnership.CollaborationType.LONG_TERM
 
 
-def deliver(partnership, platform, day, **results):
-    return DeliverableFactory(
-        partnership=partnership,
-        platform=platform,
-        status="published",
-        published_on=day,
-        due_date=day,
-        url="https://example.com/post",
-        **results,
-    )
+deliver = published_deliverable
 
 
 @pytest.fixture

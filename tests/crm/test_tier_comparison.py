@@ -22,11 +22,11 @@ from influencers.models import Tier
 from partnerships.models import Partnership
 from tests.factories import (
     CampaignFactory,
-    DeliverableFactory,
     InfluencerFactory,
     NicheFactory,
     PartnershipFactory,
     UserFactory,
+    published_deliverable,
 )
 
 pytestmark = pytest.mark.django_db
@@ -57,16 +57,7 @@ COLUMNS = [
 ]
 
 
-def deliver(partnership, platform, published_on, **results):
-    return DeliverableFactory(
-        partnership=partnership,
-        platform=platform,
-        status="published",
-        published_on=published_on,
-        due_date=published_on,
-        url="https://example.com/post",
-        **results,
-    )
+deliver = published_deliverable
 
 
 @pytest.fixture
