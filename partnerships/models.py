@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from campaigns.models import Objective
 from crm.metrics import COUNT_FIELDS
 from crm.models import TimeStampedModel
 from influencers.models import Platform
@@ -397,7 +398,15 @@ class PartnershipMonthResults(ResultSums):
     PartnershipResults by `partnership_results_refresh`. The tier comparison's platform and
     period filters read these ~300,000 rows instead of a million deliverables.
     ``partnership_deliverables`` repeats the partnership's deliverable count (the share of its
-    contract value a subset carries) so the report needs no second lookup."""
+    contract value a subset carries) so the report needs no second lookup.
+
+    The columns after it copy what the report's scope and tiers read of the partnership and its
+    influencer (`partnerships.selectors.month_results_copies`), so a period filter reads only its
+    months' rows instead of joining every signed partnership and influencer.
+    `influencer_results_refresh` stamps them after every write that changes them (the same
+    writes that change the report rows per influencer); `refresh_result_totals --check` finds
+    a stale one. Copies, not references: no database foreign key (a save that bypasses the
+    services must not make deleting a campaign fail), no delete collector query on this table."""
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="month_results", db_index=False
@@ -405,6 +414,38 @@ class PartnershipMonthResults(ResultSums):
     platform = models.CharField(max_length=20, choices=Platform.choices)
     month = models.DateField(null=True, blank=True)
     partnership_deliverables = models.PositiveIntegerField(default=0)
+    # Copies of the partnership (and of its influencer's followers).
+    influencer = models.ForeignKey(
+        "influencers.Influencer",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    tier_at_signing = models.ForeignKey(
+        "influencers.Tier",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    collaboration_type = models.CharField(
+        max_length=10, choices=Partnership.CollaborationType.choices
+    )
+    signed = models.BooleanField(default=False)
+    contract_value = models.DecimalField(**MONEY, default=Decimal("0"))
+    followers = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = "partnership results by platform and month"
@@ -424,6 +465,8 @@ class PartnershipMonthResults(ResultSums):
                 condition=Q(
                     deliverables__gt=0,
                     partnership_deliverables__gte=F("deliverables"),
+                    contract_value__gte=0,
+                    followers__gte=0,
                     **{f"{name}__gte": 0 for name in RESULT_TOTAL_FIELDS},
                 ),
                 name="partnership_month_results_valid",
@@ -442,15 +485,19 @@ class PartnershipMonthResults(ResultSums):
 
 class InfluencerResults(ResultSums):
     """An influencer's signed partnerships summed per tier at signing, collaboration type and
-    platform: derived data, rewritten per influencer by
+    platform or campaign objective: derived data, rewritten per influencer by
     `partnerships.services.influencer_results_refresh` whenever one of their partnerships, its
-    deliverables or their followers change. The tier comparison without a campaign, objective or
-    period filter reads these ~190,000 rows (at 120,000 signed partnerships) instead of joining
-    partnerships, totals and influencers and grouping them by influencer on every load.
+    deliverables, its campaign's objective or their followers change. The tier comparison
+    without a campaign or period filter reads these rows (~290,000 at 120,000 signed
+    partnerships) instead of joining partnerships, totals and influencers and grouping them by
+    influencer on every load.
 
-    ``platform`` is empty on the rows of all platforms; a platform's rows count the partnerships
-    with deliverables there and the share of their contract value those deliverables carry
-    (contract value x deliverables there / all deliverables). ``followers`` repeats the
+    ``platform`` is empty on the rows of all platforms, ``objective`` on those of all campaign
+    objectives (a row is for one platform or one objective, not both: the page sends that mix to
+    the general query). An objective's rows count the partnerships of campaigns with it; a
+    platform's rows count the partnerships with deliverables there and the share of their
+    contract value those deliverables carry (contract value x deliverables there / all
+    deliverables). ``followers`` repeats the
     influencer's, so today's tier is computed on each load from today's thresholds.
 
     The ``counts_*`` columns are 1 on exactly one row of each influencer (per platform value), of
@@ -473,6 +520,7 @@ class InfluencerResults(ResultSums):
         max_length=10, choices=Partnership.CollaborationType.choices
     )
     platform = models.CharField(max_length=20, choices=Platform.choices, blank=True)
+    objective = models.CharField(max_length=20, choices=Objective.choices, blank=True)
     followers = models.BigIntegerField(default=0)
     partnerships = models.PositiveIntegerField(default=0)
     cost = models.DecimalField(max_digits=30, decimal_places=10, default=Decimal("0"))
@@ -485,14 +533,25 @@ class InfluencerResults(ResultSums):
         verbose_name_plural = "influencer results by tier at signing, type and platform"
         constraints = [
             models.UniqueConstraint(
-                fields=["influencer", "tier_at_signing", "collaboration_type", "platform"],
+                fields=[
+                    "influencer",
+                    "tier_at_signing",
+                    "collaboration_type",
+                    "platform",
+                    "objective",
+                ],
                 condition=Q(tier_at_signing__isnull=False),
                 name="influencer_results_unique",
             ),
             models.UniqueConstraint(
-                fields=["influencer", "collaboration_type", "platform"],
+                fields=["influencer", "collaboration_type", "platform", "objective"],
                 condition=Q(tier_at_signing__isnull=True),
                 name="influencer_results_no_tier_unique",
+            ),
+            # A row is for all platforms and objectives, one platform, or one objective.
+            models.CheckConstraint(
+                condition=Q(platform="") | Q(objective=""),
+                name="influencer_results_platform_or_objective",
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -510,6 +569,7 @@ class InfluencerResults(ResultSums):
         ]
         indexes = [
             models.Index(fields=["platform", "collaboration_type"], name="influencer_results_pt"),
+            models.Index(fields=["objective", "platform"], name="influencer_results_op"),
         ]
 
     def __str__(self):

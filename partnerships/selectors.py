@@ -7,6 +7,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from campaigns.models import Campaign
 from crm.metrics import Results, deliverable_sums, engagements_expression
 from influencers.models import Influencer
 from influencers.tiers import annotate_tier
@@ -218,11 +219,35 @@ def deliverable_month_sums(deliverables):
     )
 
 
+def month_results_copies():
+    """{column: SQL}: the columns of PartnershipMonthResults that copy its partnership (``p``)
+    and that partnership's influencer (``i``), with the expression that gives each."""
+    signed = ", ".join(f"'{status}'" for status in Partnership.SIGNED_STATUSES)
+    return {
+        "influencer_id": "p.influencer_id",
+        "campaign_id": "p.campaign_id",
+        "tier_at_signing_id": "p.tier_at_signing_id",
+        "collaboration_type": "p.collaboration_type",
+        "signed": f"p.status IN ({signed})",
+        "contract_value": "p.contract_value",
+        "followers": "i.followers",
+    }
+
+
+def month_results_copies_differ(row="m", source="c"):
+    """SQL, true when a month row's copies differ from `month_results_copies` (NULL-safe)."""
+    return " OR ".join(
+        f"{row}.{name} IS DISTINCT FROM {source}.{name}" for name in month_results_copies()
+    )
+
+
 def partnership_month_results_out_of_step(limit=100):
     """Ids of partnerships whose stored per-platform-and-month sums differ from their
-    deliverables' (a row missing, extra or with other numbers), at most ``limit``. One
-    statement, computed in the database."""
+    deliverables' (a row missing, extra or with other numbers) or whose rows' copies differ from
+    the partnership and its influencer, at most ``limit``. One statement, computed in the
+    database."""
     quote = connection.ops.quote_name
+    copies = ", ".join(f"{sql} AS {name}" for name, sql in month_results_copies().items())
     months = quote(PartnershipMonthResults._meta.db_table)
     grouped_sql, params = deliverable_month_sums(Deliverable.objects.all()).query.sql_with_params()
     differs = " OR ".join(
@@ -247,6 +272,14 @@ def partnership_month_results_out_of_step(limit=100):
         UNION
         SELECT s.partnership_id FROM s LEFT JOIN t ON t.partnership_id = s.partnership_id
         WHERE t.partnership_id IS NULL OR t.groups <> s.groups
+        UNION
+        SELECT m.partnership_id FROM {months} m
+        JOIN (
+            SELECT p.id, {copies}
+            FROM {quote(Partnership._meta.db_table)} p
+            JOIN {quote(Influencer._meta.db_table)} i ON i.id = p.influencer_id
+        ) c ON c.id = m.partnership_id
+        WHERE {month_results_copies_differ()}
         ORDER BY 1
         LIMIT %s
     """  # noqa: S608
@@ -261,6 +294,7 @@ INFLUENCER_RESULTS_COLUMNS = (
     "tier_at_signing_id",
     "collaboration_type",
     "platform",
+    "objective",
     "partnerships",
     "cost",
     "deliverables",
@@ -275,17 +309,23 @@ INFLUENCER_RESULTS_COLUMNS = (
 def influencer_results_select(scope_sql=""):
     """(sql, params, columns): the rows of partnerships.InfluencerResults as they should be,
     computed from the signed partnerships matching ``scope_sql`` (a condition on ``p``, a
-    partnership, starting with AND; empty for all), their totals and month totals, and their
-    influencers' followers. The scope's own params follow ``params``."""
+    partnership, starting with AND; empty for all), their totals and month totals, their
+    campaigns' objectives and their influencers' followers. The scope's own params follow
+    ``params``.
+
+    Three kinds of rows: all platforms and objectives (``platform`` and ``objective`` empty), one
+    platform, and one objective (the partnerships of campaigns with that objective)."""
     quote = connection.ops.quote_name
     month_sums = ", ".join(f"SUM(m.{name}) AS {name}" for name in RESULT_TOTAL_FIELDS)
     totals = ", ".join(f"SUM(COALESCE(r.{name}, 0)) AS {name}" for name in RESULT_TOTAL_FIELDS)
     kept = ", ".join(f"SUM(k.{name})" for name in RESULT_TOTAL_FIELDS)
     group = "p.influencer_id, p.tier_at_signing_id, p.collaboration_type"
     partitions = {
-        "counts_influencer": "g.influencer_id, g.platform",
-        "counts_influencer_in_type": "g.influencer_id, g.platform, g.collaboration_type",
-        "counts_influencer_in_tier": "g.influencer_id, g.platform, g.tier_at_signing_id",
+        "counts_influencer": "g.influencer_id, g.platform, g.objective",
+        "counts_influencer_in_type": "g.influencer_id, g.platform, g.objective, "
+        "g.collaboration_type",
+        "counts_influencer_in_tier": "g.influencer_id, g.platform, g.objective, "
+        "g.tier_at_signing_id",
     }
     first = ", ".join(
         f"CASE WHEN ROW_NUMBER() OVER (PARTITION BY {partition} "
@@ -293,12 +333,13 @@ def influencer_results_select(scope_sql=""):
         for name, partition in partitions.items()
     )
     statuses = list(Partnership.SIGNED_STATUSES)
+    results_table = quote(PartnershipResults._meta.db_table)
     # A partnership's share of its contract value on a platform: the share of its deliverables
     # there (* 1.0: SQLite would divide whole numbers as integers).
     sql = f"""
         WITH p AS (
             SELECT p.id, p.influencer_id, p.tier_at_signing_id, p.collaboration_type,
-                   p.contract_value
+                   p.contract_value, p.campaign_id
             FROM {quote(Partnership._meta.db_table)} p
             WHERE p.status IN ({", ".join(["%s"] * len(statuses))}){scope_sql}
         ),
@@ -310,17 +351,22 @@ def influencer_results_select(scope_sql=""):
             GROUP BY m.partnership_id, m.platform
         ),
         g AS (
-            SELECT {group}, '' AS platform, COUNT(*) AS partnerships,
+            SELECT {group}, '' AS platform, '' AS objective, COUNT(*) AS partnerships,
                    SUM(p.contract_value) AS cost,
                    SUM(COALESCE(r.deliverables, 0)) AS deliverables, {totals}
-            FROM p LEFT JOIN {quote(PartnershipResults._meta.db_table)} r
-                ON r.partnership_id = p.id
+            FROM p LEFT JOIN {results_table} r ON r.partnership_id = p.id
             GROUP BY {group}
             UNION ALL
-            SELECT {group}, k.platform, COUNT(*),
+            SELECT {group}, k.platform, '', COUNT(*),
                    SUM(p.contract_value * k.n / (k.total * 1.0)), SUM(k.n), {kept}
             FROM k JOIN p ON p.id = k.partnership_id
             GROUP BY {group}, k.platform
+            UNION ALL
+            SELECT {group}, '', c.objective, COUNT(*), SUM(p.contract_value),
+                   SUM(COALESCE(r.deliverables, 0)), {totals}
+            FROM p JOIN {quote(Campaign._meta.db_table)} c ON c.id = p.campaign_id
+            LEFT JOIN {results_table} r ON r.partnership_id = p.id
+            GROUP BY {group}, c.objective
         )
         SELECT g.*, i.followers, {first}
         FROM g JOIN {quote(Influencer._meta.db_table)} i ON i.id = g.influencer_id

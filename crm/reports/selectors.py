@@ -172,25 +172,39 @@ def _full_months(after, before):
     return first, last, fits
 
 
+# The columns of each row kept by a platform and/or period filter (`kept_results_sql`).
+KEPT_COPIES = (
+    "influencer_id",
+    "campaign_id",
+    "tier_at_signing_id",
+    "collaboration_type",
+    "followers",
+)
+
+
 def kept_results_sql(*, platform=None, after=None, before=None):
-    """SQL and params of the results kept by a platform and/or publish-period filter, in rows of
-    partnership_id, n (kept deliverables), total (all its deliverables) and the result sums;
-    a partnership may have several rows (months, platforms, edge days), which the report sums
-    into its tiers directly: a GROUP BY partnership first cost ~90 ms at 17,000 partnerships
-    (a sum state per partnership and column) and the contract-value share is additive.
+    """SQL and params of the results of signed partnerships kept by a platform and/or
+    publish-period filter, in rows of partnership_id, its influencer_id, campaign_id,
+    tier_at_signing_id, collaboration_type, the influencer's followers, n (kept deliverables),
+    cost (the share of the contract value they carry: contract value x n / all the
+    partnership's deliverables) and the result sums. A partnership may have several rows
+    (months, platforms, edge days), which the report sums into its tiers directly: the
+    contract-value share is additive.
 
     Whole calendar months come from partnerships_partnershipmonthresults (one row per
-    partnership, platform and month, ~3x fewer rows than deliverables and no row of them to
-    fetch); only the days of a partly covered first or last month are read from the deliverables
-    (with their partnership's total from partnerships_partnershipresults)."""
+    partnership, platform and month, ~3x fewer rows than deliverables), which carries copies of
+    its partnership and influencer: no join. Only the days of a partly covered first or last
+    month are read from the deliverables, joined to their partnership, its totals and its
+    influencer."""
     results = ", ".join(RESULT_COLUMNS)
     months = _quote(PartnershipMonthResults._meta.db_table)
     deliverables = _quote(Deliverable._meta.db_table)
     totals = _quote(PartnershipResults._meta.db_table)
     first, last, whole_months = _full_months(after, before)
     branches, params = [], []
+    # * 1.0: SQLite would divide whole numbers as integers.
     if whole_months:
-        conditions, branch_params = [], []
+        conditions, branch_params = ["signed"], []
         if platform:
             conditions.append("platform = %s")
             branch_params.append(platform)
@@ -200,10 +214,10 @@ def kept_results_sql(*, platform=None, after=None, before=None):
         if last is not None:
             conditions.append("month <= %s")
             branch_params.append(last.isoformat())
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         branches.append(
-            f"SELECT partnership_id, deliverables AS n, partnership_deliverables AS total, "  # noqa: S608
-            f"{results} FROM {months} {where}"
+            f"SELECT partnership_id, {', '.join(KEPT_COPIES)}, "  # noqa: S608
+            "contract_value * deliverables / (partnership_deliverables * 1.0) AS cost, "
+            f"deliverables AS n, {results} FROM {months} WHERE {' AND '.join(conditions)}"
         )
         params += branch_params
     # The days outside the whole months: before the first one and after the last one (all of
@@ -224,12 +238,20 @@ def kept_results_sql(*, platform=None, after=None, before=None):
     if edges:
         platform_condition = "d.platform = %s AND " if platform else ""
         edge_results = ", ".join(f"d.{name}" for name in RESULT_COLUMNS)
-        branches.append(
-            f"SELECT d.partnership_id, 1 AS n, r.deliverables AS total, {edge_results} "  # noqa: S608
-            f"FROM {deliverables} d JOIN {totals} r ON r.partnership_id = d.partnership_id "
-            f"WHERE {platform_condition}({' OR '.join(edges)})"
+        copies = ", ".join(
+            "i.followers" if name == "followers" else f"p.{name}" for name in KEPT_COPIES
         )
-        params += ([platform] if platform else []) + edge_params
+        statuses = ", ".join(["%s"] * len(SIGNED_STATUSES))
+        branches.append(
+            f"SELECT d.partnership_id, {copies}, "  # noqa: S608
+            f"p.contract_value / (r.deliverables * 1.0) AS cost, 1 AS n, {edge_results} "
+            f"FROM {deliverables} d "
+            f"JOIN {_quote(Partnership._meta.db_table)} p ON p.id = d.partnership_id "
+            f"JOIN {totals} r ON r.partnership_id = d.partnership_id "
+            f"JOIN {_quote(Influencer._meta.db_table)} i ON i.id = p.influencer_id "
+            f"WHERE p.status IN ({statuses}) AND {platform_condition}({' OR '.join(edges)})"
+        )
+        params += [*SIGNED_STATUSES, *([platform] if platform else []), *edge_params]
     return " UNION ALL ".join(branches), params
 
 
@@ -246,29 +268,44 @@ def _comparison_sql(filters, ranges):
     (kept / all the partnership's deliverables) and the partnerships are counted once.
 
     The tier comparison reads partnerships.InfluencerResults instead (`_rollup_sql`) when no
-    filter needs partnerships or dates: this statement serves the campaign, objective and period
-    filters.
+    filter needs partnerships or dates: this statement serves the campaign and period filters,
+    and platform and objective together.
     """
-    scoped_sql, scoped_params = scoped_partnerships(filters, ranges).query.sql_with_params()
-    totals = _quote(PartnershipResults._meta.db_table)
     platform = filters.get("platform")
     after, before = filters.get("published_after"), filters.get("published_before")
     if platform or after or before:
         kept_sql, kept_params = kept_results_sql(platform=platform, after=after, before=before)
+        conditions, condition_params = ["TRUE"], []
+        if filters.get("campaign"):
+            conditions.append("k.campaign_id = %s")
+            condition_params.append(_pk(filters["campaign"]))
+        if filters.get("objective"):
+            campaigns = _quote(Campaign._meta.db_table)
+            conditions.append(
+                f"k.campaign_id IN (SELECT id FROM {campaigns} WHERE objective = %s)"  # noqa: S608
+            )
+            condition_params.append(filters["objective"])
+        if filters.get("collaboration_type"):
+            conditions.append("k.collaboration_type = %s")
+            condition_params.append(filters["collaboration_type"])
+        if filters.get("niche"):
+            conditions.append(_niche_condition("k.influencer_id"))
+            condition_params.append(_pk(filters["niche"]))
+        tier_key = _tier_key_sql(filters, ranges, "k.followers", "k.tier_at_signing_id")
         sql = f"""
-        WITH s AS NOT MATERIALIZED ({scoped_sql}),
-        kept AS MATERIALIZED ({kept_sql}),
-        sp AS MATERIALIZED (
-            SELECT s.tier_key, s.influencer_id, s.collaboration_type, s.audience, s.id,
-                   s.contract_value * k.n / (k.total * 1.0) AS cost,
-                   k.n, {", ".join(f"k.{name}" for name in RESULT_COLUMNS)}
-            FROM kept k
-            JOIN s ON s.id = k.partnership_id
+        WITH sp AS MATERIALIZED (
+            SELECT {tier_key} AS tier_key, k.influencer_id, k.collaboration_type,
+                   k.followers AS audience, k.partnership_id AS id, k.cost, k.n,
+                   {", ".join(f"k.{name}" for name in RESULT_COLUMNS)}
+            FROM ({kept_sql}) k
+            WHERE {" AND ".join(conditions)}
         ),"""  # noqa: S608
-        params = [*scoped_params, *kept_params]
+        params = [*kept_params, *condition_params]
         # Several rows of one partnership (months, platforms, edge days): count it once.
         partnerships = "COUNT(DISTINCT id)"
     else:
+        scoped_sql, scoped_params = scoped_partnerships(filters, ranges).query.sql_with_params()
+        totals = _quote(PartnershipResults._meta.db_table)
         sql = f"""
         WITH s AS NOT MATERIALIZED ({scoped_sql}),
         sp AS MATERIALIZED (
@@ -313,46 +350,66 @@ def _comparison_sql(filters, ranges):
     return sql, params
 
 
-# Filters the report rows of InfluencerResults can answer (they hold neither campaigns nor dates).
-ROLLUP_FILTERS = {"basis", "platform", "niche", "collaboration_type"}
+def _pk(value):
+    """A model instance's primary key, or the key itself (the filters may hold either)."""
+    return getattr(value, "pk", value)
+
+
+def _tier_key_sql(filters, ranges, followers, signing):
+    """SQL of the tier key of a row from its ``followers`` and ``signing`` (tier at signing)
+    columns: the tier at signing, or today's tier from today's thresholds (a CASE built on
+    every load, so a threshold edit shows at once); NO_TIER below every threshold."""
+    if filters.get("basis") == TierBasis.SIGNING:
+        return f"COALESCE({signing}, {NO_TIER})"
+    whens = " ".join(
+        f"WHEN {followers} >= {int(r.lower)} THEN {int(r.tier.pk)}" for r in reversed(ranges)
+    )
+    return f"CASE {whens} ELSE {NO_TIER} END" if whens else str(NO_TIER)
+
+
+def _niche_condition(influencer_column):
+    """SQL: the influencer in ``influencer_column`` is in the niche given as its one param (an
+    EXISTS, so no row is repeated)."""
+    links = _quote(Influencer.niches.through._meta.db_table)
+    return (
+        f"EXISTS (SELECT 1 FROM {links} n WHERE n.influencer_id = {influencer_column} "  # noqa: S608
+        "AND n.niche_id = %s)"
+    )
+
+
+# Filters the report rows of InfluencerResults can answer (they hold neither campaigns nor dates,
+# and a row is for one platform or one objective, not both).
+ROLLUP_FILTERS = {"basis", "platform", "objective", "niche", "collaboration_type"}
 
 
 def _uses_rollup(filters):
-    return all(key in ROLLUP_FILTERS for key, value in filters.items() if value)
+    return all(key in ROLLUP_FILTERS for key, value in filters.items() if value) and not (
+        filters.get("platform") and filters.get("objective")
+    )
 
 
 def _rollup_sql(filters, ranges):
     """One GROUP BY over InfluencerResults (rows per influencer, tier at signing, type and
-    platform, the ``counts_*`` flags marking each influencer once): per tier and type, the same
-    sums as `_comparison_sql` and the distinct influencers, without joining partnerships,
-    totals and influencers on every load."""
+    platform or objective, the ``counts_*`` flags marking each influencer once): per tier and
+    type, the same sums as `_comparison_sql` and the distinct influencers, without joining
+    partnerships, totals and influencers on every load."""
     table = _quote(InfluencerResults._meta.db_table)
     signing = filters.get("basis") == TierBasis.SIGNING
-    if signing:
-        tier_key = f"COALESCE(tier_at_signing_id, {NO_TIER})"
-    else:
-        whens = " ".join(
-            f"WHEN followers >= {int(r.lower)} THEN {int(r.tier.pk)}" for r in reversed(ranges)
-        )
-        tier_key = f"CASE {whens} ELSE {NO_TIER} END" if whens else str(NO_TIER)
-    # Each (influencer, tier at signing, type, platform) is one row, so at signing an influencer
-    # holds a type in a tier once per row.
+    tier_key = _tier_key_sql(filters, ranges, "followers", "tier_at_signing_id")
+    # Each (influencer, tier at signing, type, platform, objective) is one row, so at signing an
+    # influencer holds a type in a tier once per row.
     type_flag = "1" if signing else "counts_influencer_in_type"
     tier_flag = "counts_influencer_in_tier" if signing else "counts_influencer"
-    conditions, params = ["platform = %s"], [filters.get("platform") or ""]
+    conditions = ["platform = %s", "objective = %s"]
+    params = [filters.get("platform") or "", filters.get("objective") or ""]
     if filters.get("collaboration_type"):
         # Only this type's rows are in scope: an influencer's first row may be of the other.
         tier_flag = type_flag
         conditions.append("collaboration_type = %s")
         params.append(filters["collaboration_type"])
     if filters.get("niche"):
-        niche = filters["niche"]
-        links = _quote(Influencer.niches.through._meta.db_table)
-        conditions.append(
-            f"EXISTS (SELECT 1 FROM {links} n WHERE n.influencer_id = {table}.influencer_id "  # noqa: S608
-            "AND n.niche_id = %s)"
-        )
-        params.append(getattr(niche, "pk", niche))
+        conditions.append(_niche_condition(f"{table}.influencer_id"))
+        params.append(_pk(filters["niche"]))
     sums = ", ".join(f"SUM({name}) AS {name}" for name in RESULT_COLUMNS)
     sql = f"""
         SELECT {tier_key} AS tier_key, collaboration_type, SUM(partnerships) AS partnerships,

@@ -1,7 +1,7 @@
 """The tier comparison's report rows per influencer (partnerships.InfluencerResults): the page
-reads them for every filter they hold (tier basis, platform, niche, collaboration type), so they
-must give exactly what the general query gives from partnerships and deliverables, and follow
-every write."""
+reads them for every filter they hold (tier basis, platform or objective, niche, collaboration
+type), so they must give exactly what the general query gives from partnerships and deliverables,
+and follow every write."""
 
 import itertools
 from datetime import date
@@ -11,6 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from campaigns.models import Campaign
+from campaigns.services import campaign_update
 from crm.reports import selectors
 from crm.reports.forms import TierBasis
 from influencers.models import Tier
@@ -25,6 +27,7 @@ from partnerships.services import (
     partnership_update,
 )
 from tests.factories import (
+    CampaignFactory,
     InfluencerFactory,
     NicheFactory,
     PartnershipFactory,
@@ -55,12 +58,19 @@ def mixed(db):
     cleo = InfluencerFactory(name="Cleo", audience=300_000, niches=[beauty])
     dot = InfluencerFactory(name="Dot", audience=20)  # below every threshold
     day = date(2026, 10, 5)
+    sales = CampaignFactory(name="Sales", objective=Campaign.Objective.CONVERSIONS)
     a1 = PartnershipFactory(influencer=ada, status=Status.ACTIVE, fee=Decimal("900"))
-    a2 = PartnershipFactory(influencer=ada, status=Status.COMPLETED, collaboration_type=LONG_TERM)
-    b1 = PartnershipFactory(influencer=ben, status=Status.CONTRACTED, fee=Decimal("1234.56"))
+    a2 = PartnershipFactory(  # no campaign: in no objective's rows
+        influencer=ada, status=Status.COMPLETED, collaboration_type=LONG_TERM, campaign=None
+    )
+    b1 = PartnershipFactory(
+        influencer=ben, status=Status.CONTRACTED, fee=Decimal("1234.56"), campaign=sales
+    )
     PartnershipFactory(influencer=ben, status=Status.ACTIVE, fee=Decimal("700"))  # nothing yet
     PartnershipFactory(influencer=cleo, status=Status.PROSPECT, fee=Decimal("99999"))
-    c1 = PartnershipFactory(influencer=cleo, status=Status.ACTIVE, collaboration_type=LONG_TERM)
+    c1 = PartnershipFactory(
+        influencer=cleo, status=Status.ACTIVE, collaboration_type=LONG_TERM, campaign=sales
+    )
     d1 = PartnershipFactory(influencer=dot, status=Status.ACTIVE, fee=Decimal("50"))
     # Ada grows past Mid, then signs again: two tiers at signing for one influencer.
     social_account_update(account=ada.accounts.get(), followers=40_000)
@@ -90,7 +100,7 @@ def mixed(db):
                 conversions=i,
                 revenue=Decimal("12.34") * (i + 1),
             )
-    return {"beauty": beauty, "ada": ada, "ben": ben, "cleo": cleo}
+    return {"beauty": beauty, "ada": ada, "ben": ben, "cleo": cleo, "sales": sales}
 
 
 def table(comparison):
@@ -129,6 +139,7 @@ def general(filters, monkeypatch):
 FILTER_VALUES = {
     "basis": [TierBasis.CURRENT, TierBasis.SIGNING],
     "platform": [None, "instagram", "tiktok", "facebook"],
+    "objective": [None, Campaign.Objective.AWARENESS, Campaign.Objective.CONVERSIONS],
     "niche": [None, "beauty"],
     "collaboration_type": [None, LONG_TERM, Partnership.CollaborationType.ONE_OFF],
 }
@@ -136,12 +147,15 @@ FILTER_VALUES = {
 
 def test_report_rows_give_what_the_general_query_gives_for_every_filter(mixed, monkeypatch):
     combinations = list(itertools.product(*FILTER_VALUES.values()))
-    assert len(combinations) == 48
+    assert len(combinations) == 144
     for values in combinations:
         filters = dict(zip(FILTER_VALUES, values, strict=True))
         if filters["niche"]:
             filters["niche"] = mixed["beauty"]
-        assert selectors._uses_rollup(filters)
+        # A platform and an objective together: no report row holds both.
+        assert selectors._uses_rollup(filters) == (
+            not (filters["platform"] and filters["objective"])
+        )
         assert table(selectors.tier_comparison(filters=filters)) == general(filters, monkeypatch), (
             filters
         )
@@ -162,7 +176,11 @@ def test_the_two_tiers_at_signing_and_the_influencers_counted_once(mixed):
 
 
 def test_other_filters_still_use_the_general_query(mixed):
-    for extra in ({"campaign": 1}, {"objective": "awareness"}, {"published_after": date.today()}):
+    for extra in (
+        {"campaign": 1},
+        {"objective": "awareness", "platform": "tiktok"},
+        {"published_after": date.today()},
+    ):
         assert not selectors._uses_rollup({"basis": TierBasis.CURRENT, **extra})
 
 
@@ -192,6 +210,20 @@ def test_report_rows_follow_every_write(mixed, tiers, admin_client):
     assert in_step()
     partnership_move(partnership=prospect, status=Status.CANCELLED)
     assert in_step()
+    campaign_update(campaign=mixed["sales"], objective=Campaign.Objective.COMMUNITY)
+    assert in_step()
+    assert InfluencerResults.objects.filter(objective=Campaign.Objective.COMMUNITY).exists()
+    assert not InfluencerResults.objects.filter(objective=Campaign.Objective.CONVERSIONS).exists()
+
+    # The admin: a campaign's objective edited there.
+    url = reverse("admin:campaigns_campaign_change", args=[mixed["sales"].pk])
+    page = admin_client.get(url)
+    data = form_post_data(page.context["adminform"].form)
+    data["objective"] = Campaign.Objective.PRODUCT_LAUNCH
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    assert in_step()
+    assert InfluencerResults.objects.filter(objective=Campaign.Objective.PRODUCT_LAUNCH).exists()
 
     # The admin: an edit moving a partnership to another influencer, then a delete.
     partnership = Partnership.objects.filter(influencer=ben, status=Status.ACTIVE).first()

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
 
+from influencers.services import social_account_create
 from partnerships.models import (
     Deliverable,
     Partnership,
@@ -23,9 +24,16 @@ from partnerships.services import (
     RESULT_TOTAL_FIELDS,
     deliverable_create,
     deliverable_update,
+    partnership_move,
     partnership_results_refresh,
+    partnership_update,
 )
-from tests.factories import DeliverableFactory, PartnershipFactory
+from tests.factories import (
+    CampaignFactory,
+    DeliverableFactory,
+    InfluencerFactory,
+    PartnershipFactory,
+)
 from tests.form_data import form_post_data
 
 pytestmark = pytest.mark.django_db
@@ -295,7 +303,88 @@ def test_check_finds_month_rows_out_of_step_and_the_rebuild_mends_them(tiers):
 
     # A stray row for a platform the partnership never used is found too.
     PartnershipMonthResults.objects.create(
-        partnership=partnership, platform="x", deliverables=1, partnership_deliverables=1
+        partnership=partnership,
+        platform="x",
+        deliverables=1,
+        partnership_deliverables=1,
+        influencer=partnership.influencer,
+        collaboration_type=partnership.collaboration_type,
+        signed=True,
     )
     with pytest.raises(CommandError, match=str(partnership.pk)):
         call_command("refresh_result_totals", "--check", stdout=io.StringIO())
+
+
+def month_copies(partnership):
+    return list(
+        PartnershipMonthResults.objects.filter(partnership=partnership).values_list(
+            "influencer_id",
+            "campaign_id",
+            "tier_at_signing_id",
+            "collaboration_type",
+            "signed",
+            "contract_value",
+            "followers",
+        )
+    )
+
+
+def test_month_rows_copy_their_partnership_and_follow_its_changes(tiers):
+    """The period filter reads the partnership's scope and tier from its month rows: every
+    service write that changes one of those brings the copies along."""
+    partnership = PartnershipFactory(status=Partnership.Status.NEGOTIATING)
+    deliverable_create(partnership=partnership, **published(impressions=100))
+    influencer = partnership.influencer
+    assert month_copies(partnership) == [
+        (
+            influencer.pk,
+            partnership.campaign_id,
+            None,
+            partnership.collaboration_type,
+            False,
+            partnership.contract_value,
+            5_000,
+        )
+    ]
+
+    partnership_move(partnership=partnership, status=Partnership.Status.CONTRACTED)
+    partnership.refresh_from_db()
+    assert partnership.tier_at_signing_id is not None
+    ((_, _, tier, _, signed, _, _),) = month_copies(partnership)
+    assert (tier, signed) == (partnership.tier_at_signing_id, True)
+
+    other = CampaignFactory()
+    partnership_update(partnership=partnership, campaign=other, fee=Decimal("750.00"))
+    ((_, campaign, _, _, _, value, _),) = month_copies(partnership)
+    assert (campaign, value) == (other.pk, Decimal("750.00"))
+
+    newcomer = InfluencerFactory(audience=80_000)
+    partnership_update(partnership=partnership, influencer=newcomer)
+    ((influencer_id, *_, followers),) = month_copies(partnership)
+    assert (influencer_id, followers) == (newcomer.pk, 80_000)
+
+    social_account_create(influencer=newcomer, platform="tiktok", handle="second", followers=20_000)
+    newcomer.refresh_from_db()
+    assert newcomer.followers != 80_000
+    ((*_, followers),) = month_copies(partnership)
+    assert followers == newcomer.followers
+
+    partnership_move(partnership=partnership, status=Partnership.Status.CANCELLED)
+    ((_, _, _, _, signed, _, _),) = month_copies(partnership)
+    assert signed is False
+    call_command("refresh_result_totals", "--check", stdout=io.StringIO())
+
+
+def test_check_finds_stale_month_row_copies_and_the_rebuild_mends_them(tiers):
+    partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
+    deliverable_create(partnership=partnership, **published(impressions=100))
+    expected = month_copies(partnership)
+    # A save that bypasses the services leaves the copies behind.
+    PartnershipMonthResults.objects.filter(partnership=partnership).update(followers=1)
+
+    with pytest.raises(CommandError, match=str(partnership.pk)):
+        call_command("refresh_result_totals", "--check", stdout=io.StringIO())
+
+    call_command("refresh_result_totals", stdout=io.StringIO())
+    assert month_copies(partnership) == expected
+    call_command("refresh_result_totals", "--check", stdout=io.StringIO())
