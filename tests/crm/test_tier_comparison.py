@@ -611,6 +611,22 @@ def test_period_inside_one_month(world):
     )
 
 
+def test_period_across_one_month_end_without_a_whole_month(world):
+    # 12 March to 15 April: d3 (15 Mar), d4 (20 Mar) and P5's 1 April, read from the days of
+    # two partly covered months; not P1's 10 March.
+    small, big = comparison(
+        published_after=date(2026, 3, 12), published_before=date(2026, 4, 15)
+    ).rows
+    assert (small.partnerships, small.results.cost, small.results.deliverables) == (
+        1,
+        D("600.00"),
+        1,
+    )
+    # P4 all of 3,000; P5 one of its three deliverables: 2,000.
+    assert (big.partnerships, big.results.cost, big.results.deliverables) == (2, D("5000.00"), 2)
+    assert big.results.impressions == 110_000
+
+
 def test_period_open_at_one_end(world):
     small, big = comparison(published_after=date(2026, 3, 16)).rows
     # P1's 10 May TikTok post (half of 1,000); P4 (3,000) and two thirds of P5 (4,000).
