@@ -497,12 +497,12 @@ class InfluencerResults(ResultSums):
     the general query). An objective's rows count the partnerships of campaigns with it; a
     platform's rows count the partnerships with deliverables there and the share of their
     contract value those deliverables carry (contract value x deliverables there / all
-    deliverables). ``followers`` repeats the
-    influencer's, so today's tier is computed on each load from today's thresholds.
+    deliverables). ``followers`` repeats the influencer's, so today's tier is computed on each
+    load from today's thresholds.
 
-    The ``counts_*`` columns are 1 on exactly one row of each influencer (per platform value), of
-    each influencer and type, and of each influencer and tier at signing, so the distinct
-    influencers per tier are a SUM, not a GROUP BY influencer."""
+    The ``counts_*`` columns are 1 on exactly one row of each influencer (per platform and
+    objective value), of each influencer and type, and of each influencer and tier at signing,
+    so the distinct influencers per tier are a SUM, not a GROUP BY influencer."""
 
     # Indexed: each refresh deletes an influencer's rows (the unique indexes are partial).
     influencer = models.ForeignKey(

@@ -35,7 +35,12 @@ from partnerships.models import (
     PartnershipMonthResults,
     PartnershipResults,
 )
-from partnerships.selectors import RENEWAL_WINDOW_DAYS, overdue_q, renewal_due_q
+from partnerships.selectors import (
+    RENEWAL_WINDOW_DAYS,
+    month_results_copies,
+    overdue_q,
+    renewal_due_q,
+)
 
 SIGNED_STATUSES = tuple(Partnership.SIGNED_STATUSES)
 LONG_TERM = Partnership.CollaborationType.LONG_TERM
@@ -238,10 +243,9 @@ def kept_results_sql(*, platform=None, after=None, before=None):
     if edges:
         platform_condition = "d.platform = %s AND " if platform else ""
         edge_results = ", ".join(f"d.{name}" for name in RESULT_COLUMNS)
-        copies = ", ".join(
-            "i.followers" if name == "followers" else f"p.{name}" for name in KEPT_COPIES
-        )
-        statuses = ", ".join(["%s"] * len(SIGNED_STATUSES))
+        # The same expressions the month rows' copies are written with.
+        sources = month_results_copies()
+        copies = ", ".join(f"{sources[name]} AS {name}" for name in KEPT_COPIES)
         branches.append(
             f"SELECT d.partnership_id, {copies}, "  # noqa: S608
             f"p.contract_value / (r.deliverables * 1.0) AS cost, 1 AS n, {edge_results} "
@@ -249,9 +253,9 @@ def kept_results_sql(*, platform=None, after=None, before=None):
             f"JOIN {_quote(Partnership._meta.db_table)} p ON p.id = d.partnership_id "
             f"JOIN {totals} r ON r.partnership_id = d.partnership_id "
             f"JOIN {_quote(Influencer._meta.db_table)} i ON i.id = p.influencer_id "
-            f"WHERE p.status IN ({statuses}) AND {platform_condition}({' OR '.join(edges)})"
+            f"WHERE {sources['signed']} AND {platform_condition}({' OR '.join(edges)})"
         )
-        params += [*SIGNED_STATUSES, *([platform] if platform else []), *edge_params]
+        params += [*([platform] if platform else []), *edge_params]
     return " UNION ALL ".join(branches), params
 
 
