@@ -392,27 +392,22 @@ class PartnershipResults(ResultSums):
         return f"Results of partnership {self.partnership_id}"
 
 
-class PartnershipMonthResults(ResultSums):
-    """A partnership's deliverables summed per platform and publish month (month is the first
-    day; NULL for deliverables not published yet): derived data, rewritten with
-    PartnershipResults by `partnership_results_refresh`. The tier comparison's platform and
-    period filters read these ~300,000 rows instead of a million deliverables.
+class PeriodResults(ResultSums):
+    """A partnership's deliverables of one platform and publish period, summed (derived data,
+    rewritten with PartnershipResults by `partnership_results_refresh`), with copies of what the
+    tier comparison reads of the partnership and its influencer, so a period filter reads only
+    its period's rows and joins nothing.
+
     ``partnership_deliverables`` repeats the partnership's deliverable count (the share of its
-    contract value a subset carries) so the report needs no second lookup.
-
-    The columns after it copy what the report's scope and tiers read of the partnership and its
-    influencer (`partnerships.selectors.month_results_copies`), so a period filter reads only its
-    months' rows instead of joining every signed partnership and influencer.
+    contract value a subset carries). The columns after it copy the partnership and its
+    influencer's followers (`partnerships.selectors.period_results_copies`):
     `influencer_results_refresh` stamps them after every write that changes them (the same
-    writes that change the report rows per influencer); `refresh_result_totals --check` finds
-    a stale one. Copies, not references: no database foreign key (a save that bypasses the
-    services must not make deleting a campaign fail), no delete collector query on this table."""
+    writes that change the report rows per influencer); `refresh_result_totals --check` finds a
+    stale one. Copies, not references: no database foreign key (a save that bypasses the
+    services must not make deleting a campaign fail), no delete collector query on these
+    tables."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="month_results", db_index=False
-    )
     platform = models.CharField(max_length=20, choices=Platform.choices)
-    month = models.DateField(null=True, blank=True)
     partnership_deliverables = models.PositiveIntegerField(default=0)
     # Copies of the partnership (and of its influencer's followers).
     influencer = models.ForeignKey(
@@ -448,6 +443,35 @@ class PartnershipMonthResults(ResultSums):
     followers = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+    @classmethod
+    def valid(cls, name):
+        """The check constraint of every period row, named ``name``."""
+        return models.CheckConstraint(
+            condition=Q(
+                deliverables__gt=0,
+                partnership_deliverables__gte=F("deliverables"),
+                contract_value__gte=0,
+                followers__gte=0,
+                **{f"{field}__gte": 0 for field in RESULT_TOTAL_FIELDS},
+            ),
+            name=name,
+        )
+
+
+class PartnershipMonthResults(PeriodResults):
+    """A partnership's deliverables summed per platform and publish month (month is the first
+    day; NULL for deliverables not published yet). The tier comparison's platform filter and
+    the whole months of a period filter read these ~300,000 rows instead of a million
+    deliverables."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="month_results", db_index=False
+    )
+    month = models.DateField(null=True, blank=True)
+
+    class Meta:
         verbose_name = "partnership results by platform and month"
         verbose_name_plural = "partnership results by platform and month"
         constraints = [
@@ -461,16 +485,7 @@ class PartnershipMonthResults(ResultSums):
                 condition=Q(month__isnull=True),
                 name="partnership_month_results_unpublished_unique",
             ),
-            models.CheckConstraint(
-                condition=Q(
-                    deliverables__gt=0,
-                    partnership_deliverables__gte=F("deliverables"),
-                    contract_value__gte=0,
-                    followers__gte=0,
-                    **{f"{name}__gte": 0 for name in RESULT_TOTAL_FIELDS},
-                ),
-                name="partnership_month_results_valid",
-            ),
+            PeriodResults.valid("partnership_month_results_valid"),
         ]
         indexes = [
             models.Index(fields=["month", "partnership"], name="partnership_month_results_m"),
@@ -481,6 +496,35 @@ class PartnershipMonthResults(ResultSums):
 
     def __str__(self):
         return f"Results of partnership {self.partnership_id}, {self.platform}, {self.month}"
+
+
+class PartnershipDayResults(PeriodResults):
+    """A partnership's published deliverables summed per platform and publish day. A period
+    filter that starts or ends inside a month reads the days of its partly covered months here
+    (about as many rows as deliverables, but no join and no row of another day), and the whole
+    months in between from PartnershipMonthResults."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="day_results", db_index=False
+    )
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = "partnership results by platform and day"
+        verbose_name_plural = "partnership results by platform and day"
+        constraints = [
+            # Its index also finds a partnership's rows, which each refresh rewrites.
+            models.UniqueConstraint(
+                fields=["partnership", "platform", "day"], name="partnership_day_results_unique"
+            ),
+            PeriodResults.valid("partnership_day_results_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["day", "partnership"], name="partnership_day_results_d"),
+        ]
+
+    def __str__(self):
+        return f"Results of partnership {self.partnership_id}, {self.platform}, {self.day}"
 
 
 class InfluencerResults(ResultSums):

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from partnerships.models import (
     Deliverable,
     InfluencerResults,
     Partnership,
+    PartnershipDayResults,
     PartnershipMonthResults,
     PartnershipResults,
     PartnershipStatusChange,
@@ -211,17 +212,39 @@ def deliverable_month_sums(deliverables):
     """These deliverables grouped per partnership, platform and publish month (its first day;
     NULL when not published): partnership_id, platform, month, n and total_<result> sums. The
     rows PartnershipMonthResults stores."""
+    return _deliverable_period_sums(
+        deliverables.annotate(month=TruncMonth("published_on")), "month"
+    )
+
+
+def deliverable_day_sums(deliverables):
+    """These deliverables, when published, grouped per partnership, platform and publish day:
+    partnership_id, platform, day, n and total_<result> sums. The rows PartnershipDayResults
+    stores."""
+    return _deliverable_period_sums(
+        deliverables.filter(published_on__isnull=False).annotate(day=F("published_on")), "day"
+    )
+
+
+def _deliverable_period_sums(deliverables, period):
     return (
         deliverables.order_by()
-        .annotate(month=TruncMonth("published_on"))
-        .values("partnership_id", "platform", "month")
+        .values("partnership_id", "platform", period)
         .annotate(n=Count("pk"), **{f"total_{name}": Sum(name) for name in RESULT_TOTAL_FIELDS})
     )
 
 
-def month_results_copies():
-    """{column: SQL}: the columns of PartnershipMonthResults that copy its partnership (``p``)
-    and that partnership's influencer (``i``), with the expression that gives each."""
+# Each table of per-period sums: (model, its period column, the grouping that gives its rows).
+PERIOD_RESULTS = (
+    (PartnershipMonthResults, "month", deliverable_month_sums),
+    (PartnershipDayResults, "day", deliverable_day_sums),
+)
+
+
+def period_results_copies():
+    """{column: SQL}: the columns of the per-period sums (PartnershipMonthResults,
+    PartnershipDayResults) that copy their partnership (``p``) and that partnership's influencer
+    (``i``), with the expression that gives each."""
     signed = ", ".join(f"'{status}'" for status in Partnership.SIGNED_STATUSES)
     return {
         "influencer_id": "p.influencer_id",
@@ -234,22 +257,29 @@ def month_results_copies():
     }
 
 
-def month_results_copies_differ(row="m", source="c"):
-    """SQL, true when a month row's copies differ from `month_results_copies` (NULL-safe)."""
+def period_results_copies_differ(row="m", source="c"):
+    """SQL, true when a period row's copies differ from `period_results_copies` (NULL-safe)."""
     return " OR ".join(
-        f"{row}.{name} IS DISTINCT FROM {source}.{name}" for name in month_results_copies()
+        f"{row}.{name} IS DISTINCT FROM {source}.{name}" for name in period_results_copies()
     )
 
 
-def partnership_month_results_out_of_step(limit=100):
-    """Ids of partnerships whose stored per-platform-and-month sums differ from their
-    deliverables' (a row missing, extra or with other numbers) or whose rows' copies differ from
-    the partnership and its influencer, at most ``limit``. One statement, computed in the
-    database."""
+def partnership_period_results_out_of_step(limit=100):
+    """Ids of partnerships whose stored per-platform-and-month or per-platform-and-day sums
+    differ from their deliverables' (a row missing, extra or with other numbers) or whose rows'
+    copies differ from the partnership and its influencer, at most ``limit``. One statement per
+    table, computed in the database."""
+    found = set()
+    for model, period, grouping in PERIOD_RESULTS:
+        found.update(_period_results_out_of_step(model, period, grouping, limit))
+    return sorted(found)[:limit]
+
+
+def _period_results_out_of_step(model, period, grouping, limit):
     quote = connection.ops.quote_name
-    copies = ", ".join(f"{sql} AS {name}" for name, sql in month_results_copies().items())
-    months = quote(PartnershipMonthResults._meta.db_table)
-    grouped_sql, params = deliverable_month_sums(Deliverable.objects.all()).query.sql_with_params()
+    copies = ", ".join(f"{sql} AS {name}" for name, sql in period_results_copies().items())
+    rows = quote(model._meta.db_table)
+    grouped_sql, params = grouping(Deliverable.objects.all()).query.sql_with_params()
     differs = " OR ".join(
         [
             "m.deliverables <> c.n",
@@ -257,29 +287,33 @@ def partnership_month_results_out_of_step(limit=100):
             *(f"m.{name} <> c.total_{name}" for name in RESULT_TOTAL_FIELDS),
         ]
     )
+    # t.n: the partnership's deliverables, published or not (the day rows hold only the
+    # published ones, and each repeats the count of all).
     sql = f"""
         WITH c AS ({grouped_sql}),
         t AS (
-            SELECT partnership_id, SUM(n) AS n, COUNT(*) AS groups FROM c GROUP BY partnership_id
+            SELECT partnership_id, COUNT(*) AS n FROM {quote(Deliverable._meta.db_table)}
+            GROUP BY partnership_id
         ),
-        s AS (SELECT partnership_id, COUNT(*) AS groups FROM {months} GROUP BY partnership_id)
+        g AS (SELECT partnership_id, COUNT(*) AS groups FROM c GROUP BY partnership_id),
+        s AS (SELECT partnership_id, COUNT(*) AS groups FROM {rows} GROUP BY partnership_id)
         SELECT c.partnership_id FROM c
         JOIN t ON t.partnership_id = c.partnership_id
-        LEFT JOIN {months} m ON m.partnership_id = c.partnership_id
+        LEFT JOIN {rows} m ON m.partnership_id = c.partnership_id
             AND m.platform = c.platform
-            AND (m.month = c.month OR (m.month IS NULL AND c.month IS NULL))
+            AND (m.{period} = c.{period} OR (m.{period} IS NULL AND c.{period} IS NULL))
         WHERE m.id IS NULL OR {differs}
         UNION
-        SELECT s.partnership_id FROM s LEFT JOIN t ON t.partnership_id = s.partnership_id
-        WHERE t.partnership_id IS NULL OR t.groups <> s.groups
+        SELECT s.partnership_id FROM s LEFT JOIN g ON g.partnership_id = s.partnership_id
+        WHERE g.partnership_id IS NULL OR g.groups <> s.groups
         UNION
-        SELECT m.partnership_id FROM {months} m
+        SELECT m.partnership_id FROM {rows} m
         JOIN (
             SELECT p.id, {copies}
             FROM {quote(Partnership._meta.db_table)} p
             JOIN {quote(Influencer._meta.db_table)} i ON i.id = p.influencer_id
         ) c ON c.id = m.partnership_id
-        WHERE {month_results_copies_differ()}
+        WHERE {period_results_copies_differ()}
         ORDER BY 1
         LIMIT %s
     """  # noqa: S608

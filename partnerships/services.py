@@ -17,15 +17,14 @@ from partnerships.models import (
     Deliverable,
     InfluencerResults,
     Partnership,
-    PartnershipMonthResults,
     PartnershipResults,
     PartnershipStatusChange,
 )
 from partnerships.selectors import (
-    deliverable_month_sums,
+    PERIOD_RESULTS,
     influencer_results_select,
-    month_results_copies,
-    month_results_copies_differ,
+    period_results_copies,
+    period_results_copies_differ,
 )
 
 Status = Partnership.Status
@@ -337,7 +336,7 @@ def partnership_results_refresh(*, partnership_ids=None):
     )
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql}", params)  # noqa: S608
-    _month_results_rewrite(deliverables, partnership_ids)
+    _period_results_rewrite(deliverables, partnership_ids)
     influencer_results_refresh(
         influencer_ids=None
         if partnership_ids is None
@@ -345,33 +344,34 @@ def partnership_results_refresh(*, partnership_ids=None):
     )
 
 
-def _month_results_rewrite(deliverables, partnership_ids):
-    """The same partnerships' sums per platform and publish month, after their totals (which
-    give each row its partnership's deliverable count)."""
+def _period_results_rewrite(deliverables, partnership_ids):
+    """The same partnerships' sums per platform and publish month, and per platform and publish
+    day, after their totals (which give each row its partnership's deliverable count)."""
     quote = connection.ops.quote_name
-    stale = PartnershipMonthResults.objects.all()
-    if partnership_ids is not None:
-        stale = stale.filter(partnership_id__in=partnership_ids)
-    stale.delete()
-    select_sql, params = deliverable_month_sums(deliverables).query.sql_with_params()
-    copies = month_results_copies()
+    copies = period_results_copies()
     names = ("deliverables", *RESULT_TOTAL_FIELDS)
-    columns = ", ".join(
-        quote(name) for name in ("partnership_id", "platform", "month", *names, *copies)
-    )
     values = ", ".join(f"g.{name}" for name in ("n", *(f"total_{n}" for n in RESULT_TOTAL_FIELDS)))
-    sql = f"""
-        INSERT INTO {quote(PartnershipMonthResults._meta.db_table)}
-            ({columns}, partnership_deliverables)
-        SELECT g.partnership_id, g.platform, g.month, {values}, {", ".join(copies.values())},
-               r.deliverables
-        FROM ({select_sql}) g
-        JOIN {quote(PartnershipResults._meta.db_table)} r ON r.partnership_id = g.partnership_id
-        JOIN {quote(Partnership._meta.db_table)} p ON p.id = g.partnership_id
-        JOIN {quote(Influencer._meta.db_table)} i ON i.id = p.influencer_id
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    for model, period, grouping in PERIOD_RESULTS:
+        stale = model.objects.all()
+        if partnership_ids is not None:
+            stale = stale.filter(partnership_id__in=partnership_ids)
+        stale.delete()
+        select_sql, params = grouping(deliverables).query.sql_with_params()
+        columns = ", ".join(
+            quote(name) for name in ("partnership_id", "platform", period, *names, *copies)
+        )
+        sql = f"""
+            INSERT INTO {quote(model._meta.db_table)} ({columns}, partnership_deliverables)
+            SELECT g.partnership_id, g.platform, g.{period}, {values},
+                   {", ".join(copies.values())}, r.deliverables
+            FROM ({select_sql}) g
+            JOIN {quote(PartnershipResults._meta.db_table)} r
+                ON r.partnership_id = g.partnership_id
+            JOIN {quote(Partnership._meta.db_table)} p ON p.id = g.partnership_id
+            JOIN {quote(Influencer._meta.db_table)} i ON i.id = p.influencer_id
+        """  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 @transaction.atomic
@@ -404,7 +404,8 @@ def influencer_results_refresh(*, influencer_ids=None):
     """Rewrite these influencers' rows of InfluencerResults (all of them when None) from their
     signed partnerships, those partnerships' totals and month totals, and their followers: one
     DELETE and one INSERT ... SELECT. Then the copies of those influencers' partnerships on
-    PartnershipMonthResults (`_month_results_stamp`), which depend on the same writes.
+    PartnershipMonthResults and PartnershipDayResults (`_period_results_stamp`), which depend
+    on the same writes.
 
     It runs after every write that changes one of those: the partnership services and admin,
     partnership_results_refresh (every deliverable write) and influencers_recompute_audience
@@ -438,25 +439,26 @@ def influencer_results_refresh(*, influencer_ids=None):
             f"INSERT INTO {table} ({names}) {select_sql}",  # noqa: S608
             [*params, *scope_params],
         )
-    _month_results_stamp(scope_sql, scope_params)
+    _period_results_stamp(scope_sql, scope_params)
 
 
-def _month_results_stamp(scope_sql, scope_params):
-    """Bring the copies on the month rows of the partnerships matching ``scope_sql`` (as in
-    influencer_results_select) in step with those partnerships and their influencers: one
-    UPDATE, writing only the rows that differ."""
+def _period_results_stamp(scope_sql, scope_params):
+    """Bring the copies on the month and day rows of the partnerships matching ``scope_sql`` (as
+    in influencer_results_select) in step with those partnerships and their influencers: one
+    UPDATE per table, writing only the rows that differ."""
     quote = connection.ops.quote_name
-    copies = month_results_copies()
-    sql = f"""
-        UPDATE {quote(PartnershipMonthResults._meta.db_table)} AS m
-        SET {", ".join(f"{quote(name)} = c.{name}" for name in copies)}
-        FROM (
-            SELECT p.id, {", ".join(f"{sql} AS {name}" for name, sql in copies.items())}
-            FROM {quote(Partnership._meta.db_table)} p
-            JOIN {quote(Influencer._meta.db_table)} i ON i.id = p.influencer_id
-            WHERE TRUE{scope_sql}
-        ) c
-        WHERE m.partnership_id = c.id AND ({month_results_copies_differ()})
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(scope_params))
+    copies = period_results_copies()
+    for model, _period, _grouping in PERIOD_RESULTS:
+        sql = f"""
+            UPDATE {quote(model._meta.db_table)} AS m
+            SET {", ".join(f"{quote(name)} = c.{name}" for name in copies)}
+            FROM (
+                SELECT p.id, {", ".join(f"{sql} AS {name}" for name, sql in copies.items())}
+                FROM {quote(Partnership._meta.db_table)} p
+                JOIN {quote(Influencer._meta.db_table)} i ON i.id = p.influencer_id
+                WHERE TRUE{scope_sql}
+            ) c
+            WHERE m.partnership_id = c.id AND ({period_results_copies_differ()})
+        """  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(scope_params))

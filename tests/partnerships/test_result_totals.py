@@ -17,6 +17,7 @@ from influencers.services import social_account_create
 from partnerships.models import (
     Deliverable,
     Partnership,
+    PartnershipDayResults,
     PartnershipMonthResults,
     PartnershipResults,
 )
@@ -239,20 +240,29 @@ def test_two_simultaneous_deliverable_writes_on_one_partnership_both_count(tiers
     assert stored(partnership)["impressions"] == 120
 
 
-def month_rows(partnership):
-    """{(platform, month): (deliverables, partnership_deliverables, impressions, revenue)}."""
+def period_rows(partnership, model=PartnershipMonthResults, period="month"):
+    """{(platform, month or day): (deliverables, partnership_deliverables, impressions,
+    revenue)}."""
     return {
-        (row.platform, row.month): (
+        (row.platform, getattr(row, period)): (
             row.deliverables,
             row.partnership_deliverables,
             row.impressions,
             row.revenue,
         )
-        for row in PartnershipMonthResults.objects.filter(partnership=partnership)
+        for row in model.objects.filter(partnership=partnership)
     }
 
 
-def test_month_rows_follow_every_deliverable_write(tiers):
+def month_rows(partnership):
+    return period_rows(partnership)
+
+
+def day_rows(partnership):
+    return period_rows(partnership, PartnershipDayResults, "day")
+
+
+def test_month_and_day_rows_follow_every_deliverable_write(tiers):
     partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
     may = deliverable_create(
         partnership=partnership, **published(impressions=100, revenue=Decimal("10"))
@@ -277,6 +287,12 @@ def test_month_rows_follow_every_deliverable_write(tiers):
         ("tiktok", date(2026, 6, 1)): (1, 4, 7, Decimal("0")),
         ("instagram", None): (1, 4, 0, Decimal("0")),
     }
+    # Per day: only published deliverables, each row repeating all four of the partnership's.
+    assert day_rows(partnership) == {
+        ("instagram", date(2026, 5, 1)): (1, 4, 100, Decimal("10")),
+        ("instagram", date(2026, 5, 31)): (1, 4, 50, Decimal("5.50")),
+        ("tiktok", date(2026, 6, 2)): (1, 4, 7, Decimal("0")),
+    }
 
     # Published in June instead: May keeps one deliverable, June on Instagram gets a row.
     deliverable_update(deliverable=may, published_on=date(2026, 6, 20))
@@ -287,22 +303,52 @@ def test_month_rows_follow_every_deliverable_write(tiers):
         ("tiktok", date(2026, 6, 1)): (1, 4, 7, Decimal("0")),
         ("youtube", None): (1, 4, 0, Decimal("0")),
     }
+    assert day_rows(partnership) == {
+        ("instagram", date(2026, 5, 31)): (1, 4, 50, Decimal("5.50")),
+        ("instagram", date(2026, 6, 20)): (1, 4, 100, Decimal("10")),
+        ("tiktok", date(2026, 6, 2)): (1, 4, 7, Decimal("0")),
+    }
+
+    # Two on one day and platform share a row; the planned one, published, gets its own.
+    deliverable_create(
+        partnership=partnership,
+        **published(impressions=3, published_on=date(2026, 5, 31), revenue=Decimal("1")),
+    )
+    deliverable_update(
+        deliverable=planned,
+        status=Deliverable.Status.PUBLISHED,
+        published_on=date(2026, 7, 2),
+        url="https://example.com/p/2",
+        impressions=9,
+    )
+    assert day_rows(partnership) == {
+        ("instagram", date(2026, 5, 31)): (2, 5, 53, Decimal("6.50")),
+        ("instagram", date(2026, 6, 20)): (1, 5, 100, Decimal("10")),
+        ("tiktok", date(2026, 6, 2)): (1, 5, 7, Decimal("0")),
+        ("youtube", date(2026, 7, 2)): (1, 5, 9, Decimal("0")),
+    }
+    call_command("refresh_result_totals", "--check", stdout=io.StringIO())
 
 
-def test_check_finds_month_rows_out_of_step_and_the_rebuild_mends_them(tiers):
+@pytest.mark.parametrize(
+    ("model", "period"), [(PartnershipMonthResults, "month"), (PartnershipDayResults, "day")]
+)
+def test_check_finds_period_rows_out_of_step_and_the_rebuild_mends_them(tiers, model, period):
     partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
     deliverable_create(partnership=partnership, **published(impressions=100))
-    PartnershipMonthResults.objects.filter(partnership=partnership).update(impressions=1)
+    expected = period_rows(partnership, model, period)
+    model.objects.filter(partnership=partnership).update(impressions=1)
 
     with pytest.raises(CommandError, match=str(partnership.pk)):
         call_command("refresh_result_totals", "--check", stdout=io.StringIO())
 
     call_command("refresh_result_totals", stdout=io.StringIO())
     call_command("refresh_result_totals", "--check", stdout=io.StringIO())
-    assert month_rows(partnership) == {("instagram", date(2026, 5, 1)): (1, 1, 100, Decimal("0"))}
+    assert period_rows(partnership, model, period) == expected
+    assert expected == {("instagram", date(2026, 5, 1)): (1, 1, 100, Decimal("0"))}
 
     # A stray row for a platform the partnership never used is found too.
-    PartnershipMonthResults.objects.create(
+    model.objects.create(
         partnership=partnership,
         platform="x",
         deliverables=1,
@@ -310,14 +356,28 @@ def test_check_finds_month_rows_out_of_step_and_the_rebuild_mends_them(tiers):
         influencer=partnership.influencer,
         collaboration_type=partnership.collaboration_type,
         signed=True,
+        **{period: date(2026, 5, 1)},
     )
+    with pytest.raises(CommandError, match=str(partnership.pk)):
+        call_command("refresh_result_totals", "--check", stdout=io.StringIO())
+
+    # So is a missing one.
+    call_command("refresh_result_totals", stdout=io.StringIO())
+    model.objects.filter(partnership=partnership).delete()
     with pytest.raises(CommandError, match=str(partnership.pk)):
         call_command("refresh_result_totals", "--check", stdout=io.StringIO())
 
 
 def month_copies(partnership):
+    """The copies on the partnership's month rows, after checking its day rows hold the same."""
+    copies = period_copies(partnership, PartnershipMonthResults)
+    assert period_copies(partnership, PartnershipDayResults) == copies
+    return copies
+
+
+def period_copies(partnership, model):
     return list(
-        PartnershipMonthResults.objects.filter(partnership=partnership).values_list(
+        model.objects.filter(partnership=partnership).values_list(
             "influencer_id",
             "campaign_id",
             "tier_at_signing_id",
@@ -329,9 +389,9 @@ def month_copies(partnership):
     )
 
 
-def test_month_rows_copy_their_partnership_and_follow_its_changes(tiers):
-    """The period filter reads the partnership's scope and tier from its month rows: every
-    service write that changes one of those brings the copies along."""
+def test_month_and_day_rows_copy_their_partnership_and_follow_its_changes(tiers):
+    """The period filter reads the partnership's scope and tier from its month and day rows:
+    every service write that changes one of those brings the copies along."""
     partnership = PartnershipFactory(status=Partnership.Status.NEGOTIATING)
     deliverable_create(partnership=partnership, **published(impressions=100))
     influencer = partnership.influencer
@@ -375,12 +435,13 @@ def test_month_rows_copy_their_partnership_and_follow_its_changes(tiers):
     call_command("refresh_result_totals", "--check", stdout=io.StringIO())
 
 
-def test_check_finds_stale_month_row_copies_and_the_rebuild_mends_them(tiers):
+@pytest.mark.parametrize("model", [PartnershipMonthResults, PartnershipDayResults])
+def test_check_finds_stale_period_row_copies_and_the_rebuild_mends_them(tiers, model):
     partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
     deliverable_create(partnership=partnership, **published(impressions=100))
     expected = month_copies(partnership)
     # A save that bypasses the services leaves the copies behind.
-    PartnershipMonthResults.objects.filter(partnership=partnership).update(followers=1)
+    model.objects.filter(partnership=partnership).update(followers=1)
 
     with pytest.raises(CommandError, match=str(partnership.pk)):
         call_command("refresh_result_totals", "--check", stdout=io.StringIO())

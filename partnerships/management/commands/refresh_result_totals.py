@@ -1,5 +1,5 @@
 """Check or rebuild the per-partnership result totals the reports read (in all, and per platform
-and publish month).
+and publish month or day).
 
     manage.py refresh_result_totals --check   # list partnerships out of step; exit 1 if any
     manage.py refresh_result_totals           # rewrite every partnership's totals
@@ -10,7 +10,7 @@ SQL, a restore of one table).
 
 from crm.derived_data import CheckOrRebuildCommand
 from partnerships.selectors import (
-    partnership_month_results_out_of_step,
+    partnership_period_results_out_of_step,
     partnership_results_out_of_step,
 )
 from partnerships.services import partnership_results_refresh
@@ -23,7 +23,7 @@ class Command(CheckOrRebuildCommand):
 
     def out_of_step(self):
         return sorted(
-            {*partnership_results_out_of_step(), *partnership_month_results_out_of_step()}
+            {*partnership_results_out_of_step(), *partnership_period_results_out_of_step()}
         )
 
     def rebuild(self):
