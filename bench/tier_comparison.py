@@ -66,7 +66,7 @@ def scenarios():
             "published_after": month[0].isoformat(),
             "published_before": month[1].isoformat(),
         },
-        # Not a goal of its own: the days of partly covered months come from the deliverables.
+        # Two partly covered months and no whole one: every row comes from the day rows.
         "period (15th to 15th)": {
             "published_after": (month[0] - timedelta(days=17)).replace(day=15).isoformat(),
             "published_before": month[0].replace(day=15).isoformat(),

@@ -32,12 +32,12 @@ from partnerships.models import (
     Deliverable,
     InfluencerResults,
     Partnership,
+    PartnershipDayResults,
     PartnershipMonthResults,
     PartnershipResults,
 )
 from partnerships.selectors import (
     RENEWAL_WINDOW_DAYS,
-    month_results_copies,
     overdue_q,
     renewal_due_q,
 )
@@ -193,69 +193,50 @@ def kept_results_sql(*, platform=None, after=None, before=None):
     tier_at_signing_id, collaboration_type, the influencer's followers, n (kept deliverables),
     cost (the share of the contract value they carry: contract value x n / all the
     partnership's deliverables) and the result sums. A partnership may have several rows
-    (months, platforms, edge days), which the report sums into its tiers directly: the
+    (months, days, platforms), which the report sums into its tiers directly: the
     contract-value share is additive.
 
     Whole calendar months come from partnerships_partnershipmonthresults (one row per
-    partnership, platform and month, ~3x fewer rows than deliverables), which carries copies of
-    its partnership and influencer: no join. Only the days of a partly covered first or last
-    month are read from the deliverables, joined to their partnership, its totals and its
-    influencer."""
-    results = ", ".join(RESULT_COLUMNS)
-    months = _quote(PartnershipMonthResults._meta.db_table)
-    deliverables = _quote(Deliverable._meta.db_table)
-    totals = _quote(PartnershipResults._meta.db_table)
+    partnership, platform and month, ~3x fewer rows than deliverables); the days of a partly
+    covered first or last month from partnerships_partnershipdayresults (one row per
+    partnership, platform and day). Both carry copies of their partnership and influencer: no
+    join. Without a period, the month rows hold every deliverable (month NULL: unpublished)."""
     first, last, whole_months = _full_months(after, before)
-    branches, params = [], []
-    # * 1.0: SQLite would divide whole numbers as integers.
+    # (table, its period column, [lowest, highest] or None for an open end)
+    spans = []
     if whole_months:
+        spans.append((PartnershipMonthResults, "month", first, last))
+    # The days outside the whole months: before the first one and after the last one (all of
+    # [after, before] when no month fits in it).
+    if not whole_months:
+        spans.append((PartnershipDayResults, "day", after, before))
+    else:
+        if after is not None and after < first:
+            spans.append((PartnershipDayResults, "day", after, first - timedelta(days=1)))
+        after_last = _next_month(last) if before is not None else None
+        if after_last is not None and after_last <= before:
+            spans.append((PartnershipDayResults, "day", after_last, before))
+    results = ", ".join(RESULT_COLUMNS)
+    branches, params = [], []
+    for model, period, lowest, highest in spans:
         conditions, branch_params = ["signed"], []
         if platform:
             conditions.append("platform = %s")
             branch_params.append(platform)
-        if first is not None:
-            conditions.append("month >= %s")
-            branch_params.append(first.isoformat())
-        if last is not None:
-            conditions.append("month <= %s")
-            branch_params.append(last.isoformat())
+        if lowest is not None:
+            conditions.append(f"{period} >= %s")
+            branch_params.append(lowest.isoformat())
+        if highest is not None:
+            conditions.append(f"{period} <= %s")
+            branch_params.append(highest.isoformat())
+        # * 1.0: SQLite would divide whole numbers as integers.
         branches.append(
             f"SELECT partnership_id, {', '.join(KEPT_COPIES)}, "  # noqa: S608
             "contract_value * deliverables / (partnership_deliverables * 1.0) AS cost, "
-            f"deliverables AS n, {results} FROM {months} WHERE {' AND '.join(conditions)}"
+            f"deliverables AS n, {results} FROM {_quote(model._meta.db_table)} "
+            f"WHERE {' AND '.join(conditions)}"
         )
         params += branch_params
-    # The days outside the whole months: before the first one and after the last one (all of
-    # [after, before] when no month fits in it).
-    edges, edge_params = [], []
-    if not whole_months:
-        bounds = [("d.published_on >= %s", after), ("d.published_on <= %s", before)]
-        edges.append(" AND ".join(sql for sql, day in bounds if day is not None))
-        edge_params += [day.isoformat() for _, day in bounds if day is not None]
-    else:
-        if after is not None and after < first:
-            edges.append("(d.published_on >= %s AND d.published_on < %s)")
-            edge_params += [after.isoformat(), first.isoformat()]
-        after_last = _next_month(last) if before is not None else None
-        if after_last is not None and after_last <= before:
-            edges.append("(d.published_on >= %s AND d.published_on <= %s)")
-            edge_params += [after_last.isoformat(), before.isoformat()]
-    if edges:
-        platform_condition = "d.platform = %s AND " if platform else ""
-        edge_results = ", ".join(f"d.{name}" for name in RESULT_COLUMNS)
-        # The same expressions the month rows' copies are written with.
-        sources = month_results_copies()
-        copies = ", ".join(f"{sources[name]} AS {name}" for name in KEPT_COPIES)
-        branches.append(
-            f"SELECT d.partnership_id, {copies}, "  # noqa: S608
-            f"p.contract_value / (r.deliverables * 1.0) AS cost, 1 AS n, {edge_results} "
-            f"FROM {deliverables} d "
-            f"JOIN {_quote(Partnership._meta.db_table)} p ON p.id = d.partnership_id "
-            f"JOIN {totals} r ON r.partnership_id = d.partnership_id "
-            f"JOIN {_quote(Influencer._meta.db_table)} i ON i.id = p.influencer_id "
-            f"WHERE {sources['signed']} AND {platform_condition}({' OR '.join(edges)})"
-        )
-        params += [*([platform] if platform else []), *edge_params]
     return " UNION ALL ".join(branches), params
 
 
@@ -267,7 +248,8 @@ def _comparison_sql(filters, ranges):
     Without a platform/period filter a partnership's results are its stored totals
     (partnerships_partnershipresults, kept in step with its deliverables), so the page reads
     ~partnerships, not a million deliverables. With one, `kept` holds what the filter keeps
-    (`kept_results_sql`: the per-month totals, plus the deliverables of partly covered months),
+    (`kept_results_sql`: the per-month totals, plus the per-day totals of partly covered
+    months),
     possibly several rows per partnership; each row carries its share of the contract value
     (kept / all the partnership's deliverables) and the partnerships are counted once.
 
@@ -305,7 +287,7 @@ def _comparison_sql(filters, ranges):
             WHERE {" AND ".join(conditions)}
         ),"""  # noqa: S608
         params = [*kept_params, *condition_params]
-        # Several rows of one partnership (months, platforms, edge days): count it once.
+        # Several rows of one partnership (months, days, platforms): count it once.
         partnerships = "COUNT(DISTINCT id)"
     else:
         scoped_sql, scoped_params = scoped_partnerships(filters, ranges).query.sql_with_params()
