@@ -187,6 +187,42 @@ KEPT_COPIES = (
 )
 
 
+def _partly_covered_months(after, before):
+    """The days of [after, before] (None: open) outside its whole calendar months, split per
+    month: [(first day of the month, last day of the month, first kept day, last kept day)].
+    At most two months: the one ``after`` falls in and the one ``before`` falls in; never a
+    whole month (that one is among the whole months), so some of each month's days are out."""
+    first, last, whole_months = _full_months(after, before)
+    spans = []
+    if not whole_months:
+        spans.append((after, before))
+    else:
+        if after is not None and after < first:
+            spans.append((after, first - timedelta(days=1)))
+        after_last = _next_month(last) if before is not None else None
+        if after_last is not None and after_last <= before:
+            spans.append((after_last, before))
+    months = []
+    for lowest, highest in spans:
+        # An open end lies in the other end's month: no whole month fits in the period.
+        lowest = lowest or highest.replace(day=1)
+        highest = highest or lowest.replace(day=monthrange(lowest.year, lowest.month)[1])
+        while lowest <= highest:
+            start = lowest.replace(day=1)
+            end = lowest.replace(day=monthrange(lowest.year, lowest.month)[1])
+            months.append((start, end, lowest, min(highest, end)))
+            if end >= highest:
+                break
+            lowest = end + timedelta(days=1)
+    return months
+
+
+def _date_param():
+    """A placeholder for a date inside a CASE (PostgreSQL cannot type a bare text there; SQLite
+    keeps dates as ISO text and would turn a CAST AS DATE into a number)."""
+    return "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
+
+
 def kept_results_sql(*, platform=None, after=None, before=None):
     """SQL and params of the results of signed partnerships kept by a platform and/or
     publish-period filter, in rows of partnership_id, its influencer_id, campaign_id,
@@ -200,35 +236,60 @@ def kept_results_sql(*, platform=None, after=None, before=None):
     partnership, platform and month, ~3x fewer rows than deliverables); the days of a partly
     covered first or last month from partnerships_partnershipdayresults (one row per
     partnership, platform and day). Both carry copies of their partnership and influencer: no
-    join. Without a period, the month rows hold every deliverable (month NULL: unpublished)."""
+    join. Without a period, the month rows hold every deliverable (month NULL: unpublished).
+
+    A partly covered month still comes from its month rows when no deliverable at all was
+    published on its days outside the period (a period ending today, say). The choice is made
+    while the statement runs: each such month's bound is a CASE over an uncorrelated EXISTS,
+    which PostgreSQL evaluates once before scanning, and a NULL bound keeps no row. So each
+    table is read in one pass (its index ranges OR-ed), and a day is read from one table only.
+    """
     first, last, whole_months = _full_months(after, before)
-    # (table, its period column, [lowest, highest] or None for an open end)
-    spans = []
-    if whole_months:
-        spans.append((PartnershipMonthResults, "month", first, last))
-    # The days outside the whole months: before the first one and after the last one (all of
-    # [after, before] when no month fits in it).
-    if not whole_months:
-        spans.append((PartnershipDayResults, "day", after, before))
-    else:
-        if after is not None and after < first:
-            spans.append((PartnershipDayResults, "day", after, first - timedelta(days=1)))
-        after_last = _next_month(last) if before is not None else None
-        if after_last is not None and after_last <= before:
-            spans.append((PartnershipDayResults, "day", after_last, before))
     results = ", ".join(RESULT_COLUMNS)
+    date = _date_param()
+    days = _quote(PartnershipDayResults._meta.db_table)
+    # Per table: OR-ed [(condition, params)].
+    month_ranges, day_ranges = [], []
+    if whole_months:
+        bounds = [("month >= %s", first), ("month <= %s", last)]
+        kept = [(sql, day.isoformat()) for sql, day in bounds if day is not None]
+        month_ranges.append(
+            (" AND ".join(sql for sql, _ in kept) or "TRUE", [value for _, value in kept])
+        )
+    for month_start, month_end, lowest, highest in _partly_covered_months(after, before):
+        outside, outside_params = [], []
+        if lowest > month_start:
+            outside.append("(day >= %s AND day < %s)")
+            outside_params += [month_start.isoformat(), lowest.isoformat()]
+        if highest < month_end:
+            outside.append("(day > %s AND day <= %s)")
+            outside_params += [highest.isoformat(), month_end.isoformat()]
+        published_outside = f"EXISTS (SELECT 1 FROM {days} WHERE {' OR '.join(outside)})"  # noqa: S608
+        month_ranges.append(
+            (
+                f"month = (SELECT CASE WHEN NOT {published_outside} THEN {date} END)",
+                [*outside_params, month_start.isoformat()],
+            )
+        )
+        day_ranges.append(
+            (
+                f"day >= (SELECT CASE WHEN {published_outside} THEN {date} END) AND day <= %s",
+                [*outside_params, lowest.isoformat(), highest.isoformat()],
+            )
+        )
     branches, params = [], []
-    for model, period, lowest, highest in spans:
+    for model, ranges in (
+        (PartnershipMonthResults, month_ranges),
+        (PartnershipDayResults, day_ranges),
+    ):
+        if not ranges:
+            continue
         conditions, branch_params = ["signed"], []
         if platform:
             conditions.append("platform = %s")
             branch_params.append(platform)
-        if lowest is not None:
-            conditions.append(f"{period} >= %s")
-            branch_params.append(lowest.isoformat())
-        if highest is not None:
-            conditions.append(f"{period} <= %s")
-            branch_params.append(highest.isoformat())
+        conditions.append("(" + " OR ".join(f"({sql})" for sql, _ in ranges) + ")")
+        branch_params += [value for _, values in ranges for value in values]
         # * 1.0: SQLite would divide whole numbers as integers.
         branches.append(
             f"SELECT partnership_id, {', '.join(KEPT_COPIES)}, "  # noqa: S608
@@ -287,8 +348,20 @@ def _comparison_sql(filters, ranges):
             WHERE {" AND ".join(conditions)}
         ),"""  # noqa: S608
         params = [*kept_params, *condition_params]
-        # Several rows of one partnership (months, days, platforms): count it once.
-        partnerships = "COUNT(DISTINCT id)"
+        # Several rows of one partnership (months, days, platforms): count it once, in `pp`
+        # (hashed; a COUNT(DISTINCT) in `dt` would sort every row).
+        partnerships = "0"
+        counted = """
+        pp AS (
+            SELECT tier_key, collaboration_type, COUNT(*) AS partnerships
+            FROM (SELECT DISTINCT tier_key, collaboration_type, id FROM sp) p
+            GROUP BY tier_key, collaboration_type
+        ),"""
+        partnerships_of = (
+            "pp.partnerships",
+            "LEFT JOIN pp ON pp.tier_key = dt.tier_key "
+            "AND pp.collaboration_type = dt.collaboration_type",
+        )
     else:
         scoped_sql, scoped_params = scoped_partnerships(filters, ranges).query.sql_with_params()
         totals = _quote(PartnershipResults._meta.db_table)
@@ -301,7 +374,7 @@ def _comparison_sql(filters, ranges):
             FROM s LEFT JOIN {totals} r ON r.partnership_id = s.id
         ),"""  # noqa: S608
         params = list(scoped_params)
-        partnerships = "COUNT(*)"
+        partnerships, counted, partnerships_of = "COUNT(*)", "", ("dt.partnerships", "")
     # The influencer flags are MAX(CASE ...) rather than bool_or: SQLite runs this too.
     sql += f"""
         dt AS (
@@ -311,7 +384,7 @@ def _comparison_sql(filters, ranges):
                    SUM(audience * n) AS followers
             FROM sp
             GROUP BY tier_key, collaboration_type
-        ),
+        ),{counted}
         pi AS (
             SELECT tier_key, influencer_id, MAX(audience) AS audience,
                    MAX(CASE WHEN collaboration_type = '{LONG_TERM}' THEN 1 ELSE 0 END) AS lt,
@@ -328,10 +401,11 @@ def _comparison_sql(filters, ranges):
         )
         SELECT it.tier_key, it.influencers, it.audience, it.lt_influencers, it.lt_audience,
                it.oo_influencers, it.oo_audience,
-               dt.collaboration_type, dt.partnerships, dt.cost, dt.deliverables,
+               dt.collaboration_type, {partnerships_of[0]} AS partnerships, dt.cost,
+               dt.deliverables,
                {", ".join(f"dt.{name}" for name in RESULT_COLUMNS)},
                dt.followers
-        FROM it LEFT JOIN dt ON dt.tier_key = it.tier_key
+        FROM it LEFT JOIN dt ON dt.tier_key = it.tier_key {partnerships_of[1]}
     """  # noqa: S608
     return sql, params
 

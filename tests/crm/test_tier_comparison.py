@@ -627,6 +627,74 @@ def test_period_across_one_month_end_without_a_whole_month(world):
     assert big.results.impressions == 110_000
 
 
+def test_a_partly_covered_month_with_nothing_published_on_its_other_days(world):
+    """Nothing was published from 16 to 30 April, so 12 March-15 April is 12 March-30 April
+    (April's month rows answer). Once something is published on 20 April, it stays out of the
+    first period (April's day rows answer) and counts in the second."""
+    to_mid_april = {"published_after": date(2026, 3, 12), "published_before": date(2026, 4, 15)}
+    to_april_end = {"published_after": date(2026, 3, 12), "published_before": date(2026, 4, 30)}
+
+    def big(period):
+        row = comparison(**period).rows[1]
+        return (row.partnerships, row.results.cost, row.results.deliverables,
+                row.results.impressions)  # fmt: skip
+
+    assert big(to_mid_april) == big(to_april_end) == (2, D("5000.00"), 2, 110_000)
+
+    p4 = Partnership.objects.get(influencer=world["cleo"], status=Partnership.Status.ACTIVE)
+    deliver(p4, "youtube", date(2026, 4, 20), impressions=7)
+    # P4's 3,000 now spread over two deliverables: 1,500 for 20 March.
+    assert big(to_mid_april) == (2, D("3500.00"), 2, 110_000)
+    assert big(to_april_end) == (2, D("5000.00"), 3, 110_007)
+
+
+@pytest.mark.parametrize(
+    ("after", "before", "expected"),
+    [
+        # 12 March-15 April: the end of March and the start of April.
+        (
+            date(2026, 3, 12),
+            date(2026, 4, 15),
+            [
+                (date(2026, 3, 1), date(2026, 3, 31), date(2026, 3, 12), date(2026, 3, 31)),
+                (date(2026, 4, 1), date(2026, 4, 30), date(2026, 4, 1), date(2026, 4, 15)),
+            ],
+        ),
+        # Inside one month.
+        (
+            date(2024, 2, 2),
+            date(2024, 2, 28),
+            [(date(2024, 2, 1), date(2024, 2, 29), date(2024, 2, 2), date(2024, 2, 28))],
+        ),
+        # Whole months only, or whole months and an open end: nothing partly covered.
+        (date(2026, 1, 1), date(2026, 3, 31), []),
+        (date(2026, 1, 1), None, []),
+        # Whole months in between, partly covered months on both sides.
+        (
+            date(2025, 12, 31),
+            date(2026, 3, 1),
+            [
+                (date(2025, 12, 1), date(2025, 12, 31), date(2025, 12, 31), date(2025, 12, 31)),
+                (date(2026, 3, 1), date(2026, 3, 31), date(2026, 3, 1), date(2026, 3, 1)),
+            ],
+        ),
+        # The ends of the calendar.
+        (
+            date(9999, 12, 2),
+            None,
+            [(date(9999, 12, 1), date(9999, 12, 31), date(9999, 12, 2), date(9999, 12, 31))],
+        ),
+        (
+            None,
+            date(1, 1, 5),
+            [(date(1, 1, 1), date(1, 1, 31), date(1, 1, 1), date(1, 1, 5))],
+        ),
+    ],
+)
+def test_partly_covered_months_of_a_period(after, before, expected):
+    assert selectors._partly_covered_months(after, before) == expected
+
+
 def test_period_open_at_one_end(world):
     small, big = comparison(published_after=date(2026, 3, 16)).rows
     # P1's 10 May TikTok post (half of 1,000); P4 (3,000) and two thirds of P5 (4,000).
