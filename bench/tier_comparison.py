@@ -56,8 +56,10 @@ class BenchUser(AnonymousUser):
 def scenarios():
     campaign = Campaign.objects.order_by("pk").first()
     niche = Niche.objects.order_by("pk").first()
-    last = date.today().replace(day=1) - timedelta(days=1)
+    today = date.today()
+    last = today.replace(day=1) - timedelta(days=1)
     month = (last.replace(day=1), last)
+    previous = (month[0] - timedelta(days=1)).replace(day=1)
     return {
         "no filter": {},
         "campaign": {"campaign": campaign.pk},
@@ -70,6 +72,16 @@ def scenarios():
         "period (15th to 15th)": {
             "published_after": (month[0] - timedelta(days=17)).replace(day=15).isoformat(),
             "published_before": month[0].replace(day=15).isoformat(),
+        },
+        # The days of two partly covered months and one whole month between.
+        "period (15th to 15th, a whole month between)": {
+            "published_after": (previous - timedelta(days=17)).replace(day=15).isoformat(),
+            "published_before": month[0].replace(day=15).isoformat(),
+        },
+        # What a marketer picks most: ends today, in a partly covered month.
+        "period (last 90 days)": {
+            "published_after": (today - timedelta(days=89)).isoformat(),
+            "published_before": today.isoformat(),
         },
         "platform": {"platform": "tiktok"},
         "niche": {"niche": niche.pk},
