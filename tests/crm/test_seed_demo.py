@@ -7,7 +7,7 @@ from django.core.management import call_command
 from campaigns.models import Campaign
 from influencers.models import Influencer, SocialAccount
 from influencers.tiers import count_by_tier
-from partnerships.models import Deliverable, Partnership
+from partnerships.models import Deliverable, InfluencerResults, Partnership
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,18 @@ def test_seed_demo_large_mode_honours_the_sizes(tiers):
     )
     assert Influencer.objects.count() == 50
     assert Deliverable.objects.count() == 333
+
+
+@pytest.mark.parametrize("deliverables", ["0", "120"])
+def test_seeded_report_rows_are_in_step(tiers, deliverables):
+    """The seed builds the report rows once, after the deliverables (none is fine too): the
+    tier comparison's derived rows match the partnerships they come from."""
+    call_command(
+        "seed_demo", "--influencers", "30", "--deliverables", deliverables, stdout=io.StringIO()
+    )
+    assert InfluencerResults.objects.exists()
+    call_command("refresh_influencer_results", "--check", stdout=io.StringIO())
+    call_command("refresh_result_totals", "--check", stdout=io.StringIO())
 
 
 def test_seed_demo_leaves_an_audit_trail_for_what_it_bulk_created(tiers):
