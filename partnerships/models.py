@@ -573,8 +573,10 @@ class InfluencerResults(ResultSums):
     counts_influencer_in_tier = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = "influencer results by tier at signing, type and platform"
-        verbose_name_plural = "influencer results by tier at signing, type and platform"
+        verbose_name = "influencer results by tier at signing, type and platform or objective"
+        verbose_name_plural = (
+            "influencer results by tier at signing, type and platform or objective"
+        )
         constraints = [
             models.UniqueConstraint(
                 fields=[
