@@ -53,6 +53,12 @@ class BenchUser(AnonymousUser):
         return True
 
 
+def _months_before(first_day, months):
+    """The first day of the month ``months`` before the month starting on ``first_day``."""
+    index = first_day.year * 12 + first_day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def scenarios():
     campaign = Campaign.objects.order_by("pk").first()
     niche = Niche.objects.order_by("pk").first()
@@ -81,6 +87,16 @@ def scenarios():
         # What a marketer picks most: ends today, in a partly covered month.
         "period (last 90 days)": {
             "published_after": (today - timedelta(days=89)).isoformat(),
+            "published_before": today.isoformat(),
+        },
+        # Long periods: their rows grow with the months they cover (not met yet; see
+        # docs/performance.md).
+        "period (twelve whole months)": {
+            "published_after": _months_before(month[0], 11).isoformat(),
+            "published_before": month[1].isoformat(),
+        },
+        "period (year to date)": {
+            "published_after": today.replace(month=1, day=1).isoformat(),
             "published_before": today.isoformat(),
         },
         "platform": {"platform": "tiktok"},

@@ -310,9 +310,8 @@ def _comparison_sql(filters, ranges):
     (partnerships_partnershipresults, kept in step with its deliverables), so the page reads
     ~partnerships, not a million deliverables. With one, `kept` holds what the filter keeps
     (`kept_results_sql`: the per-month totals, plus the per-day totals of partly covered
-    months),
-    possibly several rows per partnership; each row carries its share of the contract value
-    (kept / all the partnership's deliverables) and the partnerships are counted once.
+    months), possibly several rows per partnership; each row carries its share of the contract
+    value (kept / all the partnership's deliverables) and `pp` counts the partnerships once.
 
     The tier comparison reads partnerships.InfluencerResults instead (`_rollup_sql`) when no
     filter needs partnerships or dates: this statement serves the campaign and period filters,
