@@ -375,11 +375,9 @@ def _period_results_rewrite(deliverables, partnership_ids):
 
 
 @transaction.atomic
-def partnerships_record_signing_tiers(*, queryset, refresh_report_rows=True):
+def partnerships_record_signing_tiers(*, queryset):
     """Bulk twin of the signing rule, in one UPDATE: signed partnerships without a tier get the
-    tier their influencer is in now (used after bulk creation). Then their influencers' report
-    rows, unless the caller rebuilds every derived row itself afterwards
-    (``refresh_report_rows=False``: the seed, whose `partnership_results_refresh()` does)."""
+    tier their influencer is in now (used after bulk creation)."""
     followers = Subquery(
         Influencer.objects.filter(pk=OuterRef(OuterRef("influencer_id"))).values("followers")[:1]
     )
@@ -388,8 +386,7 @@ def partnerships_record_signing_tiers(*, queryset, refresh_report_rows=True):
     ).order_by()
     influencer_ids = list(unsigned.values_list("influencer_id", flat=True).distinct())
     updated = unsigned.update(tier_at_signing=tier_subquery(followers))
-    if refresh_report_rows:
-        influencer_results_refresh(influencer_ids=influencer_ids)
+    influencer_results_refresh(influencer_ids=influencer_ids)
     return updated
 
 

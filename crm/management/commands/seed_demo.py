@@ -572,10 +572,7 @@ class Command(BaseCommand):
                 fields["signed_on"] = (fields.get("start_date") or anchor) - timedelta(days=7)
             partnerships.append(Partnership(**fields))
         partnerships = self.bulk(Partnership, partnerships, "partnerships")
-        # The deliverables step rebuilds every derived row (create_deliverables).
-        partnerships_record_signing_tiers(
-            queryset=Partnership.objects.all(), refresh_report_rows=False
-        )
+        partnerships_record_signing_tiers(queryset=Partnership.objects.all())
         return partnerships
 
     def fit_budgets(self, campaigns, partnerships):
@@ -597,7 +594,6 @@ class Command(BaseCommand):
             total = len(signed) * 3
         self.deliverable_total = 0
         if not signed or total <= 0:
-            partnership_results_refresh()  # the report rows of deliverable-less partnerships
             return
         per, extra = divmod(total, len(signed))
         progress = Progress(self.stdout, "deliverables", total)
