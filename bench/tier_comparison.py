@@ -142,6 +142,16 @@ def baseline_ms(runs=3):
     return statistics.median(timings)
 
 
+def read_only():
+    """Put the connection in read-only mode: a bench cannot write to the shared database."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SET default_transaction_read_only = on"
+            if connection.vendor == "postgresql"
+            else "PRAGMA query_only = ON"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -149,12 +159,7 @@ def main():
     parser.add_argument("--only", help="run only the scenarios whose name contains this")
     args = parser.parse_args()
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SET default_transaction_read_only = on"
-            if connection.vendor == "postgresql"
-            else "PRAGMA query_only = ON"
-        )
+    read_only()
     cases = scenarios()
     if args.explain:
         print(explain(cases[args.explain]))

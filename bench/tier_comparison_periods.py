@@ -6,7 +6,7 @@
 Periods relative to today, from one whole month to everything published: whole months only,
 months partly covered on one or both sides, and periods ending today. Each renders the whole
 page through the view (`tier_comparison.render`); p50 of ``--runs``. For an A/B against another
-commit, copy this file into a worktree of it and run both in turn.
+commit, copy this file and tier_comparison.py into a worktree of it and run both in turn.
 """
 
 import argparse
@@ -51,12 +51,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SET default_transaction_read_only = on"
-            if connection.vendor == "postgresql"
-            else "PRAGMA query_only = ON"
-        )
+    bench.read_only()
     print(f"database: {connection.settings_dict['NAME']} ({connection.vendor})")
     print("| period | from | to | p50 | min |")
     print("|---|---|---|---|---|")
