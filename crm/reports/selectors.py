@@ -277,6 +277,8 @@ def kept_results_sql(*, platform=None, after=None, before=None):
                 [*outside_params, lowest.isoformat(), highest.isoformat()],
             )
         )
+    if not month_ranges and not day_ranges:  # an empty period (after > before): no row
+        month_ranges.append(("1 = 0", []))
     branches, params = [], []
     for model, ranges in (
         (PartnershipMonthResults, month_ranges),

@@ -648,6 +648,14 @@ def test_a_partly_covered_month_with_nothing_published_on_its_other_days(world):
     assert big(to_april_end) == (2, D("5000.00"), 3, 110_007)
 
 
+def test_a_period_ending_before_it_starts_keeps_nothing(world):
+    # The page's form refuses it; the report itself answers with empty tiers, not an error.
+    small, big = comparison(
+        published_after=date(2026, 5, 20), published_before=date(2026, 5, 10)
+    ).rows
+    assert (small.partnerships, big.partnerships, big.results.deliverables) == (0, 0, 0)
+
+
 @pytest.mark.parametrize(
     ("after", "before", "expected"),
     [
