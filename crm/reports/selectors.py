@@ -36,11 +36,7 @@ from partnerships.models import (
     PartnershipMonthResults,
     PartnershipResults,
 )
-from partnerships.selectors import (
-    RENEWAL_WINDOW_DAYS,
-    overdue_q,
-    renewal_due_q,
-)
+from partnerships.selectors import RENEWAL_WINDOW_DAYS, overdue_q, renewal_due_q
 
 SIGNED_STATUSES = tuple(Partnership.SIGNED_STATUSES)
 LONG_TERM = Partnership.CollaborationType.LONG_TERM
@@ -305,15 +301,16 @@ def kept_results_sql(*, platform=None, after=None, before=None):
 
 def _comparison_sql(filters, ranges):
     """One statement. `s`: the partnerships in scope; `sp`: each with the cost it carries and the
-    results counted for it; from `sp`, `dt` (partnerships, spend and results per tier and type)
-    and `pi` then `it` (distinct influencers per tier, and how many of them hold each type).
+    results counted for it; from `sp`, `dt` (spend and results per tier and type), `pp` (the
+    partnerships per tier and type) and `pi` then `it` (distinct influencers per tier, and how
+    many of them hold each type).
 
     Without a platform/period filter a partnership's results are its stored totals
     (partnerships_partnershipresults, kept in step with its deliverables), so the page reads
     ~partnerships, not a million deliverables. With one, `kept` holds what the filter keeps
     (`kept_results_sql`: the per-month totals, plus the per-day totals of partly covered
     months), possibly several rows per partnership; each row carries its share of the contract
-    value (kept / all the partnership's deliverables) and `pp` counts the partnerships once.
+    value (kept / all the partnership's deliverables); `pp` counts the partnerships once.
 
     The tier comparison reads partnerships.InfluencerResults instead (`_rollup_sql`) when no
     filter needs partnerships or dates: this statement serves the campaign and period filters,
@@ -349,43 +346,34 @@ def _comparison_sql(filters, ranges):
             WHERE {" AND ".join(conditions)}
         ),"""  # noqa: S608
         params = [*kept_params, *condition_params]
-        # Several rows of one partnership (months, days, platforms): count it once, in `pp`
-        # (hashed; a COUNT(DISTINCT) in `dt` would sort every row).
-        partnerships = "0"
-        counted = """
-        pp AS (
-            SELECT tier_key, collaboration_type, COUNT(*) AS partnerships
-            FROM (SELECT DISTINCT tier_key, collaboration_type, id FROM sp) p
-            GROUP BY tier_key, collaboration_type
-        ),"""
-        partnerships_of = (
-            "pp.partnerships",
-            "LEFT JOIN pp ON pp.tier_key = dt.tier_key "
-            "AND pp.collaboration_type = dt.collaboration_type",
-        )
     else:
         scoped_sql, scoped_params = scoped_partnerships(filters, ranges).query.sql_with_params()
         totals = _quote(PartnershipResults._meta.db_table)
         sql = f"""
         WITH s AS NOT MATERIALIZED ({scoped_sql}),
         sp AS MATERIALIZED (
-            SELECT s.tier_key, s.influencer_id, s.collaboration_type, s.audience,
+            SELECT s.tier_key, s.influencer_id, s.collaboration_type, s.audience, s.id,
                    s.contract_value AS cost, COALESCE(r.deliverables, 0) AS n,
                    {", ".join(f"COALESCE(r.{name}, 0) AS {name}" for name in RESULT_COLUMNS)}
             FROM s LEFT JOIN {totals} r ON r.partnership_id = s.id
         ),"""  # noqa: S608
         params = list(scoped_params)
-        partnerships, counted, partnerships_of = "COUNT(*)", "", ("dt.partnerships", "")
+    # `pp` counts each partnership once: with a platform or period filter it may have several
+    # rows (months, days, platforms); hashed, where a COUNT(DISTINCT) in `dt` would sort them.
     # The influencer flags are MAX(CASE ...) rather than bool_or: SQLite runs this too.
     sql += f"""
         dt AS (
-            SELECT tier_key, collaboration_type, {partnerships} AS partnerships, SUM(cost) AS cost,
-                   SUM(n) AS deliverables,
+            SELECT tier_key, collaboration_type, SUM(cost) AS cost, SUM(n) AS deliverables,
                    {", ".join(f"SUM({name}) AS {name}" for name in RESULT_COLUMNS)},
                    SUM(audience * n) AS followers
             FROM sp
             GROUP BY tier_key, collaboration_type
-        ),{counted}
+        ),
+        pp AS (
+            SELECT tier_key, collaboration_type, COUNT(*) AS partnerships
+            FROM (SELECT DISTINCT tier_key, collaboration_type, id FROM sp) p
+            GROUP BY tier_key, collaboration_type
+        ),
         pi AS (
             SELECT tier_key, influencer_id, MAX(audience) AS audience,
                    MAX(CASE WHEN collaboration_type = '{LONG_TERM}' THEN 1 ELSE 0 END) AS lt,
@@ -402,11 +390,12 @@ def _comparison_sql(filters, ranges):
         )
         SELECT it.tier_key, it.influencers, it.audience, it.lt_influencers, it.lt_audience,
                it.oo_influencers, it.oo_audience,
-               dt.collaboration_type, {partnerships_of[0]} AS partnerships, dt.cost,
-               dt.deliverables,
+               dt.collaboration_type, pp.partnerships, dt.cost, dt.deliverables,
                {", ".join(f"dt.{name}" for name in RESULT_COLUMNS)},
                dt.followers
-        FROM it LEFT JOIN dt ON dt.tier_key = it.tier_key {partnerships_of[1]}
+        FROM it LEFT JOIN dt ON dt.tier_key = it.tier_key
+        LEFT JOIN pp ON pp.tier_key = dt.tier_key
+            AND pp.collaboration_type = dt.collaboration_type
     """  # noqa: S608
     return sql, params
 
