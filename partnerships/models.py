@@ -392,6 +392,19 @@ class PartnershipResults(ResultSums):
         return f"Results of partnership {self.partnership_id}"
 
 
+def _copied_reference(model, *, optional=False):
+    """A copied key: no database foreign key, no index, nothing done on delete."""
+    return models.ForeignKey(
+        model,
+        null=optional,
+        blank=optional,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+
+
 class PeriodResults(ResultSums):
     """A partnership's deliverables of one platform and publish period, summed (derived data,
     rewritten with PartnershipResults by `partnership_results_refresh`), with copies of what the
@@ -410,31 +423,9 @@ class PeriodResults(ResultSums):
     platform = models.CharField(max_length=20, choices=Platform.choices)
     partnership_deliverables = models.PositiveIntegerField(default=0)
     # Copies of the partnership (and of its influencer's followers).
-    influencer = models.ForeignKey(
-        "influencers.Influencer",
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    campaign = models.ForeignKey(
-        "campaigns.Campaign",
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    tier_at_signing = models.ForeignKey(
-        "influencers.Tier",
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    influencer = _copied_reference("influencers.Influencer")
+    campaign = _copied_reference("campaigns.Campaign", optional=True)
+    tier_at_signing = _copied_reference("influencers.Tier", optional=True)
     collaboration_type = models.CharField(
         max_length=10, choices=Partnership.CollaborationType.choices
     )
