@@ -22,15 +22,10 @@ import tier_comparison as bench  # noqa: E402  (sets Django up)
 from django.db import connection  # noqa: E402
 
 
-def back(first_day, months):
-    """The first day of the month ``months`` before the month starting on ``first_day``."""
-    index = first_day.year * 12 + first_day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def periods(today):
     last = today.replace(day=1) - timedelta(days=1)
     month = last.replace(day=1)
+    back = bench._months_before
     return {
         "one whole month": (month, last),
         "15th to 15th (no whole month)": ((month - timedelta(days=17)).replace(day=15),
