@@ -405,6 +405,22 @@ def _copied_reference(model, *, optional=False):
     )
 
 
+# The groups a period row may be the first of, in a period of the tier comparison (which counts
+# each partnership, influencer... once): {column holding the row's previous day: the columns
+# that make the group}. "tier" is the tier at signing.
+PERIOD_GROUPS = {
+    "previous_day": ("partnership_id",),
+    "previous_day_influencer": ("influencer_id",),
+    "previous_day_influencer_type": ("influencer_id", "collaboration_type"),
+    "previous_day_influencer_tier": ("influencer_id", "tier_at_signing_id"),
+    "previous_day_influencer_tier_type": (
+        "influencer_id",
+        "tier_at_signing_id",
+        "collaboration_type",
+    ),
+}
+
+
 class PeriodResults(ResultSums):
     """A partnership's deliverables of one platform and publish period, summed (derived data,
     rewritten with PartnershipResults by `partnership_results_refresh`), with copies of what the
@@ -418,7 +434,13 @@ class PeriodResults(ResultSums):
     writes that change the report rows per influencer); `refresh_result_totals --check` finds a
     stale one. Copies, not references: no database foreign key (a save that bypasses the
     services must not make deleting a campaign fail), no delete collector query on these
-    tables."""
+    tables.
+
+    ``cost``, ``first_day`` and ``last_day`` are written with the row. The ``previous_day*``
+    columns let the tier comparison count partnerships and influencers in one grouping pass over
+    a period's rows, without a DISTINCT: `partnerships.selectors.period_results_previous_days`
+    tells how they are computed, and `_period_results_stamp` rewrites an influencer's after each
+    write that rewrites the copies or the rows."""
 
     platform = models.CharField(max_length=20, choices=Platform.choices)
     partnership_deliverables = models.PositiveIntegerField(default=0)
@@ -432,6 +454,20 @@ class PeriodResults(ResultSums):
     signed = models.BooleanField(default=False)
     contract_value = models.DecimalField(**MONEY, default=Decimal("0"))
     followers = models.BigIntegerField(default=0)
+    # The share of the contract value these deliverables carry: contract value x deliverables /
+    # partnership_deliverables (stored, so a report sums it instead of dividing per row).
+    cost = models.DecimalField(max_digits=30, decimal_places=10, default=Decimal("0"))
+    # The first and last publish day of the row's deliverables (NULL: not published).
+    first_day = models.DateField(null=True, blank=True)
+    last_day = models.DateField(null=True, blank=True)
+    # Per group of rows (PERIOD_GROUPS), the day that decides whether this row is its group's
+    # first in a period: a row counts its partnership (or influencer...) once when this day is
+    # NULL or before the period's start. Stamped by `_period_results_stamp`.
+    previous_day = models.DateField(null=True, blank=True)
+    previous_day_influencer = models.DateField(null=True, blank=True)
+    previous_day_influencer_type = models.DateField(null=True, blank=True)
+    previous_day_influencer_tier = models.DateField(null=True, blank=True)
+    previous_day_influencer_tier_type = models.DateField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -444,8 +480,11 @@ class PeriodResults(ResultSums):
                 deliverables__gt=0,
                 partnership_deliverables__gte=F("deliverables"),
                 contract_value__gte=0,
+                cost__gte=0,
                 followers__gte=0,
+                first_day__lte=F("last_day"),
                 **{f"{field}__gte": 0 for field in RESULT_TOTAL_FIELDS},
+                **{f"{column}__lte": F("first_day") for column in PERIOD_GROUPS},
             ),
             name=name,
         )

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -12,6 +12,7 @@ from crm.metrics import Results, deliverable_sums, engagements_expression
 from influencers.models import Influencer
 from influencers.tiers import annotate_tier
 from partnerships.models import (
+    PERIOD_GROUPS,
     RESULT_TOTAL_FIELDS,
     Deliverable,
     InfluencerResults,
@@ -230,7 +231,12 @@ def _deliverable_period_sums(deliverables, period):
     return (
         deliverables.order_by()
         .values("partnership_id", "platform", period)
-        .annotate(n=Count("pk"), **{f"total_{name}": Sum(name) for name in RESULT_TOTAL_FIELDS})
+        .annotate(
+            n=Count("pk"),
+            **{f"total_{name}": Sum(name) for name in RESULT_TOTAL_FIELDS},
+            first_day=Min("published_on"),
+            last_day=Max("published_on"),
+        )
     )
 
 
@@ -255,6 +261,56 @@ def period_results_copies():
         "contract_value": "p.contract_value",
         "followers": "i.followers",
     }
+
+
+def period_results_previous_days(model, period, scope_sql=""):
+    """SQL: the PERIOD_GROUPS days of the rows of ``model`` (its period column ``period``) as
+    they should be, in rows of id and one column per group, for the rows of the partnerships
+    matching ``scope_sql`` (a condition on ``p``, the partnership, as in
+    influencer_results_select: it must keep all of an influencer's partnerships or none).
+
+    A group's published rows are ordered by period, first day, platform and partnership. A row
+    that is the group's first of its period (month or day) gets the group's last publish day
+    before it (NULL: none): in a period that keeps that month or day whole, the row is the
+    group's first kept row exactly when that day is NULL or before the period's start, since
+    every publish day in between is kept too. Any other row of the same period gets its own
+    first day, never before the start of a period that keeps it, so it never counts. Unsigned
+    and unpublished rows get NULL (the report reads neither). Window functions only: SQLite
+    runs this too."""
+    order = f"ORDER BY p.{period}, p.first_day, p.platform, p.partnership_id"
+    windows, columns = [], []
+    for index, (column, group) in enumerate(PERIOD_GROUPS.items()):
+        name = f"w{index}"
+        windows.append(
+            f"{name} AS (PARTITION BY p.signed, {', '.join(f'p.{g}' for g in group)} {order})"
+        )
+        columns.append(
+            f"CASE WHEN NOT p.signed THEN NULL "
+            f"WHEN LAG(p.{period}) OVER {name} = p.{period} THEN p.first_day "
+            f"ELSE MAX(p.last_day) OVER ({name} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) "
+            f"END AS {column}"
+        )
+    quote = connection.ops.quote_name
+    # Through the partnerships (indexed per influencer), then each one's rows (indexed per
+    # partnership): the rows have no index per influencer.
+    scope = ""
+    if scope_sql:
+        scope = (
+            f" AND p.partnership_id IN (SELECT p.id FROM {quote(Partnership._meta.db_table)} p "  # noqa: S608
+            f"WHERE TRUE{scope_sql})"
+        )
+    return f"""
+        SELECT p.id, {", ".join(columns)}
+        FROM {quote(model._meta.db_table)} p
+        WHERE p.{period} IS NOT NULL{scope}
+        WINDOW {", ".join(windows)}
+    """  # noqa: S608
+
+
+def period_results_cost(contract_value, deliverables, partnership_deliverables):
+    """SQL: the share of a contract value that ``deliverables`` of a partnership's
+    ``partnership_deliverables`` carry (* 1.0: SQLite would divide whole numbers as integers)."""
+    return f"{contract_value} * {deliverables} / ({partnership_deliverables} * 1.0)"
 
 
 def period_results_copies_differ(row="m", source="c"):
@@ -285,8 +341,12 @@ def _period_results_out_of_step(model, period, grouping, limit):
             "m.deliverables <> c.n",
             "m.partnership_deliverables <> t.n",
             *(f"m.{name} <> c.total_{name}" for name in RESULT_TOTAL_FIELDS),
+            "m.first_day IS DISTINCT FROM c.first_day",
+            "m.last_day IS DISTINCT FROM c.last_day",
         ]
     )
+    cost = period_results_cost("c.contract_value", "m.deliverables", "m.partnership_deliverables")
+    previous_differ = " OR ".join(f"m.{name} IS DISTINCT FROM w.{name}" for name in PERIOD_GROUPS)
     # t.n: the partnership's deliverables, published or not (the day rows hold only the
     # published ones, and each repeats the count of all).
     sql = f"""
@@ -313,7 +373,11 @@ def _period_results_out_of_step(model, period, grouping, limit):
             FROM {quote(Partnership._meta.db_table)} p
             JOIN {quote(Influencer._meta.db_table)} i ON i.id = p.influencer_id
         ) c ON c.id = m.partnership_id
-        WHERE {period_results_copies_differ()}
+        WHERE {period_results_copies_differ()} OR ABS(m.cost - {cost}) > 0.000001
+        UNION
+        SELECT m.partnership_id FROM {rows} m
+        LEFT JOIN ({period_results_previous_days(model, period)}) w ON w.id = m.id
+        WHERE {previous_differ}
         ORDER BY 1
         LIMIT %s
     """  # noqa: S608

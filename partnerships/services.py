@@ -13,6 +13,7 @@ from crm.concurrency import version_bump
 from influencers.models import Influencer
 from influencers.tiers import tier_for_followers, tier_subquery
 from partnerships.models import (
+    PERIOD_GROUPS,
     RESULT_TOTAL_FIELDS,
     Deliverable,
     InfluencerResults,
@@ -25,6 +26,8 @@ from partnerships.selectors import (
     influencer_results_select,
     period_results_copies,
     period_results_copies_differ,
+    period_results_cost,
+    period_results_previous_days,
 )
 
 Status = Partnership.Status
@@ -349,8 +352,11 @@ def _period_results_rewrite(deliverables, partnership_ids):
     day, after their totals (which give each row its partnership's deliverable count)."""
     quote = connection.ops.quote_name
     copies = period_results_copies()
-    names = ("deliverables", *RESULT_TOTAL_FIELDS)
-    values = ", ".join(f"g.{name}" for name in ("n", *(f"total_{n}" for n in RESULT_TOTAL_FIELDS)))
+    names = ("deliverables", *RESULT_TOTAL_FIELDS, "first_day", "last_day")
+    values = ", ".join(
+        f"g.{name}"
+        for name in ("n", *(f"total_{n}" for n in RESULT_TOTAL_FIELDS), "first_day", "last_day")
+    )
     for model, period, grouping in PERIOD_RESULTS:
         stale = model.objects.all()
         if partnership_ids is not None:
@@ -361,9 +367,10 @@ def _period_results_rewrite(deliverables, partnership_ids):
             quote(name) for name in ("partnership_id", "platform", period, *names, *copies)
         )
         sql = f"""
-            INSERT INTO {quote(model._meta.db_table)} ({columns}, partnership_deliverables)
+            INSERT INTO {quote(model._meta.db_table)} ({columns}, partnership_deliverables, cost)
             SELECT g.partnership_id, g.platform, g.{period}, {values},
-                   {", ".join(copies.values())}, r.deliverables
+                   {", ".join(copies.values())}, r.deliverables,
+                   {period_results_cost("p.contract_value", "g.n", "r.deliverables")}
             FROM ({select_sql}) g
             JOIN {quote(PartnershipResults._meta.db_table)} r
                 ON r.partnership_id = g.partnership_id
@@ -444,14 +451,18 @@ def influencer_results_refresh(*, influencer_ids=None):
 
 def _period_results_stamp(scope_sql, scope_params):
     """Bring the copies on the month and day rows of the partnerships matching ``scope_sql`` (as
-    in influencer_results_select) in step with those partnerships and their influencers: one
-    UPDATE per table, writing only the rows that differ."""
+    in influencer_results_select) in step with those partnerships and their influencers, then
+    those influencers' rows' previous days (`period_results_previous_days`), which depend on
+    the copies and on all of the influencer's rows: two UPDATEs per table, writing only the rows
+    that differ."""
     quote = connection.ops.quote_name
     copies = period_results_copies()
-    for model, _period, _grouping in PERIOD_RESULTS:
+    cost = period_results_cost("c.contract_value", "m.deliverables", "m.partnership_deliverables")
+    for model, period, _grouping in PERIOD_RESULTS:
         sql = f"""
             UPDATE {quote(model._meta.db_table)} AS m
-            SET {", ".join(f"{quote(name)} = c.{name}" for name in copies)}
+            SET {", ".join(f"{quote(name)} = c.{name}" for name in copies)},
+                cost = {cost}
             FROM (
                 SELECT p.id, {", ".join(f"{sql} AS {name}" for name, sql in copies.items())}
                 FROM {quote(Partnership._meta.db_table)} p
@@ -460,5 +471,14 @@ def _period_results_stamp(scope_sql, scope_params):
             ) c
             WHERE m.partnership_id = c.id AND ({period_results_copies_differ()})
         """  # noqa: S608
+        days = period_results_previous_days(model, period, scope_sql)
+        differ = " OR ".join(f"m.{name} IS DISTINCT FROM w.{name}" for name in PERIOD_GROUPS)
+        previous_sql = f"""
+            UPDATE {quote(model._meta.db_table)} AS m
+            SET {", ".join(f"{quote(name)} = w.{name}" for name in PERIOD_GROUPS)}
+            FROM ({days}) w
+            WHERE m.id = w.id AND ({differ})
+        """  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, list(scope_params))
+            cursor.execute(previous_sql, list(scope_params))
