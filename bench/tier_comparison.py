@@ -119,10 +119,10 @@ def explain(params):
     from crm.reports.forms import TierComparisonFilterForm
 
     filters = TierComparisonFilterForm(params).filters()
-    (sql, sql_params), _ = selectors.comparison_statement(filters, tier_ranges())
+    statement = selectors.comparison_statement(filters, tier_ranges())
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(selectors.REPORT_SETTINGS)
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, sql_params)
+        cursor.execute(statement.settings)
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, statement.params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
 

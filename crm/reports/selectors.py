@@ -28,6 +28,7 @@ from crm.reports.forms import TierBasis
 from influencers.models import Influencer
 from influencers.tiers import tier_ranges
 from partnerships.models import (
+    PERIOD_GROUPS,
     RESULT_TOTAL_FIELDS,
     Deliverable,
     InfluencerResults,
@@ -220,12 +221,22 @@ def _date_param():
 
 
 def kept_results_sql(*, platform=None, after=None, before=None):
-    """SQL and params of the results of signed partnerships kept by a platform and/or
-    publish-period filter, in rows of partnership_id, its influencer_id, campaign_id,
-    tier_at_signing_id, collaboration_type, the influencer's followers, n (kept deliverables),
-    cost (the share of the contract value they carry: contract value x n / all the
-    partnership's deliverables) and the result sums. A partnership may have several rows
-    (months, days, platforms), which the report sums into its tiers directly: the
+    """`kept_results_branches` as one UNION ALL."""
+    branches = kept_results_branches(platform=platform, after=after, before=before)
+    return (
+        " UNION ALL ".join(sql for sql, _ in branches),
+        [value for _, params in branches for value in params],
+    )
+
+
+def kept_results_branches(*, platform=None, after=None, before=None):
+    """[(SQL, params)], one per table read: the results of signed partnerships kept by a
+    platform and/or publish-period filter, in rows of partnership_id, its influencer_id,
+    campaign_id, tier_at_signing_id, collaboration_type, the influencer's followers, cost (the
+    share of the contract value the row's deliverables carry: contract value x n / all the
+    partnership's deliverables, stored), n (kept deliverables), the result sums and the row's
+    previous days (PERIOD_GROUPS, read by `_period_rows_sql`). A partnership may have several
+    rows (months, days, platforms), which the report sums into its tiers directly: the
     contract-value share is additive.
 
     Whole calendar months come from partnerships_partnershipmonthresults (one row per
@@ -275,7 +286,7 @@ def kept_results_sql(*, platform=None, after=None, before=None):
         )
     if not month_ranges and not day_ranges:  # an empty period (after > before): no row
         month_ranges.append(("1 = 0", []))
-    branches, params = [], []
+    branches = []
     for model, ranges in (
         (PartnershipMonthResults, month_ranges),
         (PartnershipDayResults, day_ranges),
@@ -289,14 +300,13 @@ def kept_results_sql(*, platform=None, after=None, before=None):
         conditions.append("(" + " OR ".join(f"({sql})" for sql, _ in ranges) + ")")
         branch_params += [value for _, values in ranges for value in values]
         # * 1.0: SQLite would divide whole numbers as integers.
-        branches.append(
-            f"SELECT partnership_id, {', '.join(KEPT_COPIES)}, "  # noqa: S608
-            "contract_value * deliverables / (partnership_deliverables * 1.0) AS cost, "
-            f"deliverables AS n, {results} FROM {_quote(model._meta.db_table)} "
-            f"WHERE {' AND '.join(conditions)}"
+        sql = (
+            f"SELECT partnership_id, {', '.join(KEPT_COPIES)}, cost, "  # noqa: S608
+            f"deliverables AS n, {results}, {', '.join(PERIOD_GROUPS)} "
+            f"FROM {_quote(model._meta.db_table)} WHERE {' AND '.join(conditions)}"
         )
-        params += branch_params
-    return " UNION ALL ".join(branches), params
+        branches.append((sql, branch_params))
+    return branches
 
 
 def _comparison_sql(filters, ranges):
@@ -313,8 +323,9 @@ def _comparison_sql(filters, ranges):
     value (kept / all the partnership's deliverables); `pp` counts the partnerships once.
 
     The tier comparison reads partnerships.InfluencerResults instead (`_rollup_sql`) when no
-    filter needs partnerships or dates: this statement serves the campaign and period filters,
-    and platform and objective together.
+    filter needs partnerships or dates, and the period's rows in one pass (`_period_rows_sql`)
+    when a period comes only with a niche or collaboration type: this statement serves the
+    campaign filter, and a period, platform or objective with another of those.
     """
     platform = filters.get("platform")
     after, before = filters.get("published_after"), filters.get("published_before")
@@ -474,12 +485,125 @@ def _rollup_sql(filters, ranges):
     return sql, params
 
 
+# Filters the month and day rows answer in one grouping pass (`_period_rows_sql`): a period,
+# with or without what keeps or drops an influencer's rows all together, or a partnership's.
+PERIOD_ROW_FILTERS = {
+    "basis",
+    "published_after",
+    "published_before",
+    "niche",
+    "collaboration_type",
+}
+
+
+def _uses_period_rows(filters):
+    used = {key for key, value in filters.items() if value}
+    return bool(used & {"published_after", "published_before"}) and used <= PERIOD_ROW_FILTERS
+
+
+def _period_rows_sql(filters, ranges):
+    """One GROUP BY over the month and day rows a period keeps (`kept_results_sql`): per tier
+    and type, the same sums as `_comparison_sql`, and the partnerships and distinct
+    influencers counted from the rows that are their group's first in the period: those whose
+    previous day (PERIOD_GROUPS) is NULL or before the period's start. No DISTINCT, no grouping
+    per partnership or influencer. The rows come out in `_rollup_sql`'s shape.
+
+    It serves a period with the niche and collaboration-type filters (they keep or drop an
+    influencer's or a partnership's rows all together); a campaign, an objective or a platform
+    drops some of a group's rows, maybe its first, so those go to `_comparison_sql`."""
+    after, before = filters.get("published_after"), filters.get("published_before")
+    signing = filters.get("basis") == TierBasis.SIGNING
+    tier_key = _tier_key_sql(filters, ranges, "k.followers", "k.tier_at_signing_id")
+    if signing:
+        type_group, tier_group = "previous_day_influencer_tier_type", "previous_day_influencer_tier"
+    else:
+        type_group, tier_group = "previous_day_influencer_type", "previous_day_influencer"
+    conditions, condition_params = ["TRUE"], []
+    if filters.get("collaboration_type"):
+        # Only this type's rows are kept: an influencer's first row may be of the other.
+        tier_group = type_group
+        conditions.append("k.collaboration_type = %s")
+        condition_params.append(filters["collaboration_type"])
+    if filters.get("niche"):
+        conditions.append(_niche_condition("k.influencer_id"))
+        condition_params.append(_pk(filters["niche"]))
+
+    flags, flag_params = [], []
+    for name, column in (
+        ("partnerships", "previous_day"),
+        ("type", type_group),
+        ("tier", tier_group),
+    ):
+        if after is None:  # from the beginning: only a group's very first row counts
+            first, params = f"CASE WHEN k.{column} IS NULL THEN 1 ELSE 0 END", []
+        else:
+            first = (
+                f"CASE WHEN k.{column} IS NULL OR k.{column} < {_date_param()} THEN 1 ELSE 0 END"
+            )
+            params = [after.isoformat()]
+        if name == "partnerships":
+            flags.append(f"SUM({first}) AS partnerships")
+            flag_params += params
+        else:
+            flags.append(f"SUM({first}) AS {name}_influencers")
+            flags.append(f"SUM(({first}) * k.followers) AS {name}_audience")
+            flag_params += params * 2
+    # Each table is grouped on its own, then their few groups are summed: PostgreSQL does not
+    # push a grouping into the legs of a UNION ALL of filtered tables (it groups their rows in
+    # one process), while each table grouped on its own can be grouped by parallel workers.
+    legs, params = [], []
+    for branch_sql, branch_params in kept_results_branches(after=after, before=before):
+        legs.append(
+            f"""
+            SELECT {tier_key} AS tier_key, k.collaboration_type,
+                   SUM(k.cost) AS cost, SUM(k.n) AS deliverables,
+                   {", ".join(f"SUM(k.{name}) AS {name}" for name in RESULT_COLUMNS)},
+                   SUM(k.followers * k.n) AS followers, {", ".join(flags)}
+            FROM ({branch_sql}) k
+            WHERE {" AND ".join(conditions)}
+            GROUP BY 1, 2
+            """  # noqa: S608
+        )
+        params += [*flag_params, *branch_params, *condition_params]
+    columns = ("cost", "deliverables", *RESULT_COLUMNS, "followers", *PERIOD_ROWS_COUNTS)
+    sql = f"""
+        SELECT tier_key, collaboration_type,
+               {", ".join(f"SUM({name}) AS {name}" for name in columns)}
+        FROM ({" UNION ALL ".join(legs)}) g
+        GROUP BY 1, 2
+    """  # noqa: S608
+    return sql, params
+
+
+# The counts `_period_rows_sql` gives besides the sums, as `_rollup_sql` names them.
+PERIOD_ROWS_COUNTS = (
+    "partnerships",
+    "type_influencers",
+    "type_audience",
+    "tier_influencers",
+    "tier_audience",
+)
+
+
+@dataclass
+class Statement:
+    """The statement the tier comparison runs for some filters."""
+
+    sql: str
+    params: list
+    rollup: bool  # its rows are in `_rollup_sql`'s shape (they go through `_rollup_rows`)
+    settings: str  # run first, in the statement's transaction (PostgreSQL)
+
+
 def comparison_statement(filters, ranges):
-    """((sql, params), rollup): the statement the tier comparison runs for these filters, and
-    whether it reads the report rows per influencer (its rows then go through `_rollup_rows`)."""
+    """The `Statement` the tier comparison runs for these filters."""
     if _uses_rollup(filters):
-        return _rollup_sql(filters, ranges), True
-    return _comparison_sql(filters, ranges), False
+        return Statement(*_rollup_sql(filters, ranges), rollup=True, settings=REPORT_SETTINGS)
+    if _uses_period_rows(filters):
+        return Statement(
+            *_period_rows_sql(filters, ranges), rollup=True, settings=PERIOD_ROWS_SETTINGS
+        )
+    return Statement(*_comparison_sql(filters, ranges), rollup=False, settings=REPORT_SETTINGS)
 
 
 def _rollup_rows(rows):
@@ -505,13 +629,22 @@ REPORT_SETTINGS = (
 )
 
 
-def _run_report(sql, params):
-    """Run a report query; on PostgreSQL with the REPORT_SETTINGS, in a transaction."""
+# The one grouping pass over a period's rows: long periods read 200,000 rows and more, which
+# two processes group in about half the time (`docs/performance.md`).
+PERIOD_ROWS_SETTINGS = (
+    f"{REPORT_SETTINGS}; SET LOCAL max_parallel_workers_per_gather = 1; "
+    "SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0; "
+    "SET LOCAL min_parallel_index_scan_size = '1GB'"
+)
+
+
+def _run_report(sql, params, settings=REPORT_SETTINGS):
+    """Run a report query; on PostgreSQL with ``settings``, in a transaction."""
     if connection.vendor != "postgresql":
         return _fetch(sql, params)
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(REPORT_SETTINGS)
+            cursor.execute(settings)
         return _fetch(sql, params)
 
 
@@ -532,9 +665,9 @@ def tier_comparison(*, filters):
     Two queries whatever the data size: the tier list and one aggregate.
     """
     ranges = tier_ranges()
-    (sql, params), rollup = comparison_statement(filters, ranges)
-    rows = _run_report(sql, params)
-    if rollup:
+    statement = comparison_statement(filters, ranges)
+    rows = _run_report(statement.sql, statement.params, statement.settings)
+    if statement.rollup:
         rows = _rollup_rows(rows)
     by_tier = {}
     for row in rows:
