@@ -277,19 +277,7 @@ def period_results_previous_days(model, period, scope_sql=""):
     first day, never before the start of a period that keeps it, so it never counts. Unsigned
     and unpublished rows get NULL (the report reads neither). Window functions only: SQLite
     runs this too."""
-    order = f"ORDER BY p.{period}, p.first_day, p.platform, p.partnership_id"
-    windows, columns = [], []
-    for index, (column, group) in enumerate(PERIOD_GROUPS.items()):
-        name = f"w{index}"
-        windows.append(
-            f"{name} AS (PARTITION BY p.signed, {', '.join(f'p.{g}' for g in group)} {order})"
-        )
-        columns.append(
-            f"CASE WHEN NOT p.signed THEN NULL "
-            f"WHEN LAG(p.{period}) OVER {name} = p.{period} THEN p.first_day "
-            f"ELSE MAX(p.last_day) OVER ({name} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) "
-            f"END AS {column}"
-        )
+    columns, windows = previous_day_columns(period)
     quote = connection.ops.quote_name
     # Through the partnerships (indexed per influencer), then each one's rows (indexed per
     # partnership): the rows have no index per influencer.
@@ -300,11 +288,32 @@ def period_results_previous_days(model, period, scope_sql=""):
             f"WHERE TRUE{scope_sql})"
         )
     return f"""
-        SELECT p.id, {", ".join(columns)}
+        SELECT p.id, {columns}
         FROM {quote(model._meta.db_table)} p
         WHERE p.{period} IS NOT NULL{scope}
-        WINDOW {", ".join(windows)}
+        WINDOW {windows}
     """  # noqa: S608
+
+
+def previous_day_columns(period):
+    """(columns, windows): SQL of the PERIOD_GROUPS columns of a row ``p`` among the rows of
+    the query (`period_results_previous_days` tells what they mean), and of the WINDOW clause
+    they use."""
+    order = f"ORDER BY p.{period}, p.first_day, p.platform, p.partnership_id"
+    windows, columns = [], []
+    for index, (column, group) in enumerate(PERIOD_GROUPS.items()):
+        name = f"w{index}"
+        windows.append(
+            f"{name} AS (PARTITION BY p.signed, {', '.join(f'p.{g}' for g in group)} {order})"
+        )
+        # An unpublished row has no last day, so it changes no other row's MAX.
+        columns.append(
+            f"CASE WHEN NOT p.signed OR p.{period} IS NULL THEN NULL "
+            f"WHEN LAG(p.{period}) OVER {name} = p.{period} THEN p.first_day "
+            f"ELSE MAX(p.last_day) OVER ({name} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) "
+            f"END AS {column}"
+        )
+    return ", ".join(columns), ", ".join(windows)
 
 
 def period_results_cost(contract_value, deliverables, partnership_deliverables):

@@ -28,6 +28,7 @@ from partnerships.selectors import (
     period_results_copies_differ,
     period_results_cost,
     period_results_previous_days,
+    previous_day_columns,
 )
 
 Status = Partnership.Status
@@ -366,17 +367,32 @@ def _period_results_rewrite(deliverables, partnership_ids):
         columns = ", ".join(
             quote(name) for name in ("partnership_id", "platform", period, *names, *copies)
         )
-        sql = f"""
-            INSERT INTO {quote(model._meta.db_table)} ({columns}, partnership_deliverables, cost)
+        rows = f"""
             SELECT g.partnership_id, g.platform, g.{period}, {values},
-                   {", ".join(copies.values())}, r.deliverables,
-                   {period_results_cost("p.contract_value", "g.n", "r.deliverables")}
+                   {", ".join(f"{sql} AS {name}" for name, sql in copies.items())},
+                   r.deliverables AS partnership_deliverables,
+                   {period_results_cost("p.contract_value", "g.n", "r.deliverables")} AS cost
             FROM ({select_sql}) g
             JOIN {quote(PartnershipResults._meta.db_table)} r
                 ON r.partnership_id = g.partnership_id
             JOIN {quote(Partnership._meta.db_table)} p ON p.id = g.partnership_id
             JOIN {quote(Influencer._meta.db_table)} i ON i.id = p.influencer_id
         """  # noqa: S608
+        columns += ", partnership_deliverables, cost"
+        if partnership_ids is not None:
+            # Their influencers' previous days follow in `_period_results_stamp`.
+            sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {rows}"  # noqa: S608
+        else:
+            # A rebuild: every row's previous days at once (the stamp then finds nothing to
+            # rewrite), and the rows laid out in period order, so a period's rows share pages.
+            days, windows = previous_day_columns(period)
+            sql = f"""
+                INSERT INTO {quote(model._meta.db_table)}
+                    ({columns}, {", ".join(quote(name) for name in PERIOD_GROUPS)})
+                SELECT p.*, {days} FROM ({rows}) p
+                WINDOW {windows}
+                ORDER BY p.{period}
+            """  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
 
