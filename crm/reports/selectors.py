@@ -502,8 +502,9 @@ def _uses_period_rows(filters):
 
 
 def _period_rows_sql(filters, ranges):
-    """One GROUP BY over the month and day rows a period keeps (`kept_results_sql`): per tier
-    and type, the same sums as `_comparison_sql`, and the partnerships and distinct
+    """One grouping pass over the month and day rows a period keeps (`kept_results_branches`,
+    each table grouped on its own, then their groups summed): per tier and type, the same
+    sums as `_comparison_sql`, and the partnerships and distinct
     influencers counted from the rows that are their group's first in the period: those whose
     previous day (PERIOD_GROUPS) is NULL or before the period's start. No DISTINCT, no grouping
     per partnership or influencer. The rows come out in `_rollup_sql`'s shape.
@@ -630,7 +631,8 @@ REPORT_SETTINGS = (
 
 
 # The one grouping pass over a period's rows: long periods read 200,000 rows and more, which
-# two processes group in about half the time (`docs/performance.md`).
+# a leader and one worker group in 55-60% of the time (`docs/performance.md`). No parallel
+# index scans: the InitPlans' EXISTS over a few index entries would each start a worker.
 PERIOD_ROWS_SETTINGS = (
     f"{REPORT_SETTINGS}; SET LOCAL max_parallel_workers_per_gather = 1; "
     "SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0; "
