@@ -316,10 +316,16 @@ def previous_day_columns(period):
     return ", ".join(columns), ", ".join(windows)
 
 
-def period_results_cost(contract_value, deliverables, partnership_deliverables):
+def contract_value_share(contract_value, deliverables, partnership_deliverables):
     """SQL: the share of a contract value that ``deliverables`` of a partnership's
     ``partnership_deliverables`` carry (* 1.0: SQLite would divide whole numbers as integers)."""
     return f"{contract_value} * {deliverables} / ({partnership_deliverables} * 1.0)"
+
+
+def period_results_previous_days_differ(row="m", source="w"):
+    """SQL, true when a period row's previous days differ from those computed by
+    `period_results_previous_days` (NULL-safe)."""
+    return " OR ".join(f"{row}.{name} IS DISTINCT FROM {source}.{name}" for name in PERIOD_GROUPS)
 
 
 def period_results_copies_differ(row="m", source="c"):
@@ -354,8 +360,7 @@ def _period_results_out_of_step(model, period, grouping, limit):
             "m.last_day IS DISTINCT FROM c.last_day",
         ]
     )
-    cost = period_results_cost("c.contract_value", "m.deliverables", "m.partnership_deliverables")
-    previous_differ = " OR ".join(f"m.{name} IS DISTINCT FROM w.{name}" for name in PERIOD_GROUPS)
+    cost = contract_value_share("c.contract_value", "m.deliverables", "m.partnership_deliverables")
     # t.n: the partnership's deliverables, published or not (the day rows hold only the
     # published ones, and each repeats the count of all).
     sql = f"""
@@ -386,7 +391,7 @@ def _period_results_out_of_step(model, period, grouping, limit):
         UNION
         SELECT m.partnership_id FROM {rows} m
         LEFT JOIN ({period_results_previous_days(model, period)}) w ON w.id = m.id
-        WHERE {previous_differ}
+        WHERE {period_results_previous_days_differ()}
         ORDER BY 1
         LIMIT %s
     """  # noqa: S608
@@ -442,7 +447,8 @@ def influencer_results_select(scope_sql=""):
     statuses = list(Partnership.SIGNED_STATUSES)
     results_table = quote(PartnershipResults._meta.db_table)
     # A partnership's share of its contract value on a platform: the share of its deliverables
-    # there (* 1.0: SQLite would divide whole numbers as integers).
+    # there.
+    platform_cost = contract_value_share("p.contract_value", "k.n", "k.total")
     sql = f"""
         WITH p AS (
             SELECT p.id, p.influencer_id, p.tier_at_signing_id, p.collaboration_type,
@@ -465,7 +471,7 @@ def influencer_results_select(scope_sql=""):
             GROUP BY {group}
             UNION ALL
             SELECT {group}, k.platform, '', COUNT(*),
-                   SUM(p.contract_value * k.n / (k.total * 1.0)), SUM(k.n), {kept}
+                   SUM({platform_cost}), SUM(k.n), {kept}
             FROM k JOIN p ON p.id = k.partnership_id
             GROUP BY {group}, k.platform
             UNION ALL

@@ -23,11 +23,12 @@ from partnerships.models import (
 )
 from partnerships.selectors import (
     PERIOD_RESULTS,
+    contract_value_share,
     influencer_results_select,
     period_results_copies,
     period_results_copies_differ,
-    period_results_cost,
     period_results_previous_days,
+    period_results_previous_days_differ,
     previous_day_columns,
 )
 
@@ -371,7 +372,7 @@ def _period_results_rewrite(deliverables, partnership_ids):
             SELECT g.partnership_id, g.platform, g.{period}, {values},
                    {", ".join(f"{sql} AS {name}" for name, sql in copies.items())},
                    r.deliverables AS partnership_deliverables,
-                   {period_results_cost("p.contract_value", "g.n", "r.deliverables")} AS cost
+                   {contract_value_share("p.contract_value", "g.n", "r.deliverables")} AS cost
             FROM ({select_sql}) g
             JOIN {quote(PartnershipResults._meta.db_table)} r
                 ON r.partnership_id = g.partnership_id
@@ -473,7 +474,7 @@ def _period_results_stamp(scope_sql, scope_params):
     that differ."""
     quote = connection.ops.quote_name
     copies = period_results_copies()
-    cost = period_results_cost("c.contract_value", "m.deliverables", "m.partnership_deliverables")
+    cost = contract_value_share("c.contract_value", "m.deliverables", "m.partnership_deliverables")
     for model, period, _grouping in PERIOD_RESULTS:
         sql = f"""
             UPDATE {quote(model._meta.db_table)} AS m
@@ -488,12 +489,11 @@ def _period_results_stamp(scope_sql, scope_params):
             WHERE m.partnership_id = c.id AND ({period_results_copies_differ()})
         """  # noqa: S608
         days = period_results_previous_days(model, period, scope_sql)
-        differ = " OR ".join(f"m.{name} IS DISTINCT FROM w.{name}" for name in PERIOD_GROUPS)
         previous_sql = f"""
             UPDATE {quote(model._meta.db_table)} AS m
             SET {", ".join(f"{quote(name)} = w.{name}" for name in PERIOD_GROUPS)}
             FROM ({days}) w
-            WHERE m.id = w.id AND ({differ})
+            WHERE m.id = w.id AND ({period_results_previous_days_differ()})
         """  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, list(scope_params))

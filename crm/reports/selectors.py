@@ -37,7 +37,12 @@ from partnerships.models import (
     PartnershipMonthResults,
     PartnershipResults,
 )
-from partnerships.selectors import RENEWAL_WINDOW_DAYS, overdue_q, renewal_due_q
+from partnerships.selectors import (
+    RENEWAL_WINDOW_DAYS,
+    contract_value_share,
+    overdue_q,
+    renewal_due_q,
+)
 
 SIGNED_STATUSES = tuple(Partnership.SIGNED_STATUSES)
 LONG_TERM = Partnership.CollaborationType.LONG_TERM
@@ -299,7 +304,6 @@ def kept_results_branches(*, platform=None, after=None, before=None):
             branch_params.append(platform)
         conditions.append("(" + " OR ".join(f"({sql})" for sql, _ in ranges) + ")")
         branch_params += [value for _, values in ranges for value in values]
-        # * 1.0: SQLite would divide whole numbers as integers.
         sql = (
             f"SELECT partnership_id, {', '.join(KEPT_COPIES)}, cost, "  # noqa: S608
             f"deliverables AS n, {results}, {', '.join(PERIOD_GROUPS)} "
@@ -887,7 +891,7 @@ def top_influencers_by_roi(days=TOP_ROI_DAYS, limit=DASHBOARD_LIST_SIZE, today=N
         ),
         pk AS MATERIALIZED (
             SELECT p.influencer_id, k.revenue,
-                   p.contract_value * k.n / (r.deliverables * 1.0) AS cost
+                   {contract_value_share("p.contract_value", "k.n", "r.deliverables")} AS cost
             FROM kept k
             JOIN {partnerships} p ON p.id = k.partnership_id
             JOIN {totals} r ON r.partnership_id = k.partnership_id
