@@ -1,5 +1,7 @@
 """Form fields shared by the apps' forms."""
 
+import html
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
@@ -64,12 +66,14 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - names, values and labels are escaped
 
     def _option(self, value, label, selected, state):
+        # The standard library's escape, which Django's wraps: Django's adds a lazy-string check
+        # and a SafeString per call, two thirds of the time of a thousand options.
         value = "" if value is None else str(value)
         # As the stock widget: a single select marks only the first matching option.
         is_selected = value in selected and (self.allow_multiple_selected or not state["selected"])
         state["selected"] |= is_selected
         extra = " selected" if is_selected else ""
-        return f'<option value="{escape(value)}"{extra}>{escape(label)}</option>'
+        return f'<option value="{html.escape(value)}"{extra}>{html.escape(str(label))}</option>'
 
 
 class NamedModelChoiceIterator(forms.models.ModelChoiceIterator):

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, Objective
-from crm.fields import DateInput, NamedModelChoiceField
+from crm.fields import DateInput, FastSelect, NamedModelChoiceField
 from influencers.models import Niche, Platform, Tier
 from partnerships.models import Partnership
 
@@ -35,7 +35,7 @@ class TierComparisonFilterForm(forms.Form):
         empty_label="All campaigns",
     )
     objective = forms.ChoiceField(
-        choices=_blank("All objectives") + Objective.choices, required=False
+        choices=_blank("All objectives") + Objective.choices, required=False, widget=FastSelect
     )
     published_after = forms.DateField(
         label="Published from",
@@ -47,23 +47,31 @@ class TierComparisonFilterForm(forms.Form):
         required=False,
         widget=DateInput(),
     )
-    platform = forms.ChoiceField(choices=_blank("All platforms") + Platform.choices, required=False)
-    niche = forms.ModelChoiceField(
+    platform = forms.ChoiceField(
+        choices=_blank("All platforms") + Platform.choices, required=False, widget=FastSelect
+    )
+    niche = NamedModelChoiceField(
         queryset=Niche.objects.order_by("name"), required=False, empty_label="All niches"
     )
     collaboration_type = forms.ChoiceField(
         label="Collaboration type",
         choices=_blank("Long-term and one-off") + Partnership.CollaborationType.choices,
         required=False,
+        widget=FastSelect,
     )
     basis = forms.ChoiceField(
-        label="Tier basis", choices=TierBasis.CHOICES, required=False, initial=TierBasis.CURRENT
+        label="Tier basis",
+        choices=TierBasis.CHOICES,
+        required=False,
+        initial=TierBasis.CURRENT,
+        widget=FastSelect,
     )
     er_basis = forms.ChoiceField(
         label="Engagement rate",
         choices=EngagementBasis.CHOICES,
         required=False,
         initial=EngagementBasis.FOLLOWERS,
+        widget=FastSelect,
     )
 
     def clean(self):
