@@ -540,18 +540,17 @@ def _period_rows_sql(filters, ranges):
         ("tier", tier_group),
     ):
         if after is None:  # from the beginning: only a group's very first row counts
-            first, params = f"CASE WHEN k.{column} IS NULL THEN 1 ELSE 0 END", []
+            first, params = f"k.{column} IS NULL", []
         else:
-            first = (
-                f"CASE WHEN k.{column} IS NULL OR k.{column} < {_date_param()} THEN 1 ELSE 0 END"
-            )
+            first = f"(k.{column} IS NULL OR k.{column} < {_date_param()})"
             params = [after.isoformat()]
+        # FILTER, not SUM(CASE ...): a row that is not its group's first costs no addition.
         if name == "partnerships":
-            flags.append(f"SUM({first}) AS partnerships")
+            flags.append(f"COUNT(*) FILTER (WHERE {first}) AS partnerships")
             flag_params += params
         else:
-            flags.append(f"SUM({first}) AS {name}_influencers")
-            flags.append(f"SUM(({first}) * k.followers) AS {name}_audience")
+            flags.append(f"COUNT(*) FILTER (WHERE {first}) AS {name}_influencers")
+            flags.append(f"SUM(k.followers) FILTER (WHERE {first}) AS {name}_audience")
             flag_params += params * 2
     # Each table is grouped on its own, then their few groups are summed: PostgreSQL does not
     # push a grouping into the legs of a UNION ALL of filtered tables (it groups their rows in
