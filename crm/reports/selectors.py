@@ -602,10 +602,10 @@ class Statement:
 def comparison_statement(filters, ranges):
     """The `Statement` the tier comparison runs for these filters."""
     if _uses_rollup(filters):
-        return Statement(*_rollup_sql(filters, ranges), rollup=True, settings=REPORT_SETTINGS)
+        return Statement(*_rollup_sql(filters, ranges), rollup=True, settings=GROUPING_SETTINGS)
     if _uses_period_rows(filters):
         return Statement(
-            *_period_rows_sql(filters, ranges), rollup=True, settings=PERIOD_ROWS_SETTINGS
+            *_period_rows_sql(filters, ranges), rollup=True, settings=GROUPING_SETTINGS
         )
     return Statement(*_comparison_sql(filters, ranges), rollup=False, settings=REPORT_SETTINGS)
 
@@ -633,10 +633,12 @@ REPORT_SETTINGS = (
 )
 
 
-# The one grouping pass over a period's rows: long periods read 200,000 rows and more, which
-# a leader and one worker group in 55-60% of the time (`docs/performance.md`). No parallel
-# index scans: the InitPlans' EXISTS over a few index entries would each start a worker.
-PERIOD_ROWS_SETTINGS = (
+# The single-table grouping passes (the rollup, a period's rows): they read up to 300,000 rows,
+# which a leader and one worker group in 55-60% of the time (`docs/performance.md`), each
+# grouping its share (a partial aggregate: migration partnerships 0014 tells the planner the
+# tiers are few). No parallel index scans: the InitPlans' EXISTS over a few index entries would
+# each start a worker.
+GROUPING_SETTINGS = (
     f"{REPORT_SETTINGS}; SET LOCAL max_parallel_workers_per_gather = 1; "
     "SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0; "
     "SET LOCAL min_parallel_index_scan_size = '1GB'"
