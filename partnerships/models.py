@@ -528,6 +528,36 @@ class PartnershipMonthResults(PeriodResults):
         return f"Results of partnership {self.partnership_id}, {self.platform}, {self.month}"
 
 
+class PartnershipQuarterResults(PeriodResults):
+    """A partnership's published deliverables summed per platform and publish quarter (its first
+    day). A period filter reads its whole calendar quarters here and only the months around
+    them from PartnershipMonthResults: twelve months read ~140,000 rows instead of ~205,000 at
+    1,000,000 deliverables."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="quarter_results", db_index=False
+    )
+    quarter = models.DateField()
+
+    class Meta:
+        verbose_name = "partnership results by platform and quarter"
+        verbose_name_plural = "partnership results by platform and quarter"
+        constraints = [
+            # Its index also finds a partnership's rows, which each refresh rewrites.
+            models.UniqueConstraint(
+                fields=["partnership", "platform", "quarter"],
+                name="partnership_quarter_results_unique",
+            ),
+            PeriodResults.valid("partnership_quarter_results_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["quarter", "partnership"], name="partnership_quarter_results_q"),
+        ]
+
+    def __str__(self):
+        return f"Results of partnership {self.partnership_id}, {self.platform}, {self.quarter}"
+
+
 class PartnershipDayResults(PeriodResults):
     """A partnership's published deliverables summed per platform and publish day. A period
     filter that starts or ends inside a month reads the days of its partly covered months here

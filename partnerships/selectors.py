@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.db import connection
 from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
 from django.utils import timezone
 
 from campaigns.models import Campaign
@@ -19,6 +19,7 @@ from partnerships.models import (
     Partnership,
     PartnershipDayResults,
     PartnershipMonthResults,
+    PartnershipQuarterResults,
     PartnershipResults,
     PartnershipStatusChange,
 )
@@ -218,6 +219,18 @@ def deliverable_month_sums(deliverables):
     )
 
 
+def deliverable_quarter_sums(deliverables):
+    """These deliverables, when published, grouped per partnership, platform and publish quarter
+    (its first day): partnership_id, platform, quarter, n and total_<result> sums. The rows
+    PartnershipQuarterResults stores."""
+    return _deliverable_period_sums(
+        deliverables.filter(published_on__isnull=False).annotate(
+            quarter=TruncQuarter("published_on")
+        ),
+        "quarter",
+    )
+
+
 def deliverable_day_sums(deliverables):
     """These deliverables, when published, grouped per partnership, platform and publish day:
     partnership_id, platform, day, n and total_<result> sums. The rows PartnershipDayResults
@@ -243,14 +256,15 @@ def _deliverable_period_sums(deliverables, period):
 # Each table of per-period sums: (model, its period column, the grouping that gives its rows).
 PERIOD_RESULTS = (
     (PartnershipMonthResults, "month", deliverable_month_sums),
+    (PartnershipQuarterResults, "quarter", deliverable_quarter_sums),
     (PartnershipDayResults, "day", deliverable_day_sums),
 )
 
 
 def period_results_copies():
-    """{column: SQL}: the columns of the per-period sums (PartnershipMonthResults,
-    PartnershipDayResults) that copy their partnership (``p``) and that partnership's influencer
-    (``i``), with the expression that gives each."""
+    """{column: SQL}: the columns of the per-period sums (PERIOD_RESULTS) that copy their
+    partnership (``p``) and that partnership's influencer (``i``), with the expression that
+    gives each."""
     signed = ", ".join(f"'{status}'" for status in Partnership.SIGNED_STATUSES)
     return {
         "influencer_id": "p.influencer_id",

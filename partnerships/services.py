@@ -350,8 +350,9 @@ def partnership_results_refresh(*, partnership_ids=None):
 
 
 def _period_results_rewrite(deliverables, partnership_ids):
-    """The same partnerships' sums per platform and publish month, and per platform and publish
-    day, after their totals (which give each row its partnership's deliverable count)."""
+    """The same partnerships' sums per platform and publish month, quarter and day
+    (PERIOD_RESULTS), after their totals (which give each row its partnership's deliverable
+    count)."""
     quote = connection.ops.quote_name
     copies = period_results_copies()
     names = ("deliverables", *RESULT_TOTAL_FIELDS, "first_day", "last_day")
@@ -427,9 +428,8 @@ def _influencer_scope(influencer_ids):
 def influencer_results_refresh(*, influencer_ids=None):
     """Rewrite these influencers' rows of InfluencerResults (all of them when None) from their
     signed partnerships, those partnerships' totals and month totals, and their followers: one
-    DELETE and one INSERT ... SELECT. Then the copies of those influencers' partnerships on
-    PartnershipMonthResults and PartnershipDayResults (`_period_results_stamp`), which depend
-    on the same writes.
+    DELETE and one INSERT ... SELECT. Then the copies of those influencers' partnerships on the
+    per-period rows (PERIOD_RESULTS, `_period_results_stamp`), which depend on the same writes.
 
     It runs after every write that changes one of those: the partnership services and admin,
     partnership_results_refresh (every deliverable write) and influencers_recompute_audience
@@ -467,8 +467,9 @@ def influencer_results_refresh(*, influencer_ids=None):
 
 
 def _period_results_stamp(scope_sql, scope_params):
-    """Bring the copies on the month and day rows of the partnerships matching ``scope_sql`` (as
-    in influencer_results_select) in step with those partnerships and their influencers, then
+    """Bring the copies on the month, quarter and day rows of the partnerships matching
+    ``scope_sql`` (as in influencer_results_select) in step with those partnerships and their
+    influencers, then
     those influencers' rows' previous days (`period_results_previous_days`), which depend on
     the copies and on all of the influencer's rows: two UPDATEs per table, writing only the rows
     that differ."""

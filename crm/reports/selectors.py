@@ -14,7 +14,7 @@ Scope of the tier comparison
 
 from calendar import monthrange
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Value, When
@@ -35,6 +35,7 @@ from partnerships.models import (
     Partnership,
     PartnershipDayResults,
     PartnershipMonthResults,
+    PartnershipQuarterResults,
     PartnershipResults,
 )
 from partnerships.selectors import (
@@ -179,6 +180,36 @@ def _full_months(after, before):
     return first, last, fits
 
 
+def _month_index(day):
+    return day.year * 12 + day.month - 1
+
+
+def _month_at(index):
+    """The first day of the month at ``index`` (`_month_index`), or None outside the calendar."""
+    year, month = divmod(index, 12)
+    return date(year, month + 1, 1) if 1 <= year <= 9999 else None
+
+
+def _whole_quarters(first, last):
+    """(first, last, fits): the first days of the first and last calendar quarters lying wholly
+    inside the months from ``first`` to ``last`` (first days of months; None: open), and whether
+    any quarter does. Dates at the ends of the calendar are valid input: nothing overflows."""
+    first_quarter = last_quarter = None
+    if first is not None:
+        index = _month_index(first)
+        first_quarter = _month_at(-(-index // 3) * 3)  # the next quarter start, or this one
+        if first_quarter is None:
+            return None, None, False
+    if last is not None:
+        index = _month_index(last)
+        # The quarter ``last`` ends, or the one before.
+        last_quarter = _month_at(index - 2 if index % 3 == 2 else index // 3 * 3 - 3)
+        if last_quarter is None:
+            return None, None, False
+    fits = first_quarter is None or last_quarter is None or first_quarter <= last_quarter
+    return first_quarter, last_quarter, fits
+
+
 # The columns of each row kept by a platform and/or period filter (`kept_results_sql`).
 KEPT_COPIES = (
     "influencer_id",
@@ -234,7 +265,7 @@ def kept_results_sql(*, platform=None, after=None, before=None):
     )
 
 
-def kept_results_branches(*, platform=None, after=None, before=None):
+def kept_results_branches(*, platform=None, after=None, before=None, quarters=False):
     """[(SQL, params)], one per table read: the results of signed partnerships kept by a
     platform and/or publish-period filter, in rows of partnership_id, its influencer_id,
     campaign_id, tier_at_signing_id, collaboration_type, the influencer's followers, cost (the
@@ -255,19 +286,38 @@ def kept_results_branches(*, platform=None, after=None, before=None):
     while the statement runs: each such month's bound is a CASE over an uncorrelated EXISTS,
     which PostgreSQL evaluates once before scanning, and a NULL bound keeps no row. So each
     table is read in one pass (its index ranges OR-ed), and a day is read from one table only.
+
+    With ``quarters``, a period's whole calendar quarters come from
+    partnerships_partnershipquarterresults (~1.5x fewer rows than their months), and only the
+    whole months around them from the month rows. The tier comparison's general statement
+    keeps to the months, so the tests can compare the two.
     """
     first, last, whole_months = _full_months(after, before)
     results = ", ".join(RESULT_COLUMNS)
     date = _date_param()
     days = _quote(PartnershipDayResults._meta.db_table)
     # Per table: OR-ed [(condition, params)].
-    month_ranges, day_ranges = [], []
+    month_ranges, quarter_ranges, day_ranges = [], [], []
+
+    def between(column, lowest, highest):
+        kept = [(f"{column} >= %s", lowest), (f"{column} <= %s", highest)]
+        kept = [(sql, day.isoformat()) for sql, day in kept if day is not None]
+        return " AND ".join(sql for sql, _ in kept) or "TRUE", [value for _, value in kept]
+
     if whole_months:
-        bounds = [("month >= %s", first), ("month <= %s", last)]
-        kept = [(sql, day.isoformat()) for sql, day in bounds if day is not None]
-        month_ranges.append(
-            (" AND ".join(sql for sql, _ in kept) or "TRUE", [value for _, value in kept])
-        )
+        first_quarter, last_quarter, whole_quarters = _whole_quarters(first, last)
+        if quarters and (after, before) != (None, None) and whole_quarters:
+            quarter_ranges.append(between("quarter", first_quarter, last_quarter))
+            if first is not None and first < first_quarter:
+                month_ranges.append(
+                    between("month", first, _month_at(_month_index(first_quarter) - 1))
+                )
+            if last is not None and _month_index(last) > _month_index(last_quarter) + 2:
+                month_ranges.append(
+                    between("month", _month_at(_month_index(last_quarter) + 3), last)
+                )
+        else:
+            month_ranges.append(between("month", first, last))
     for month_start, month_end, lowest, highest in _partly_covered_months(after, before):
         outside, outside_params = [], []
         if lowest > month_start:
@@ -289,11 +339,12 @@ def kept_results_branches(*, platform=None, after=None, before=None):
                 [*outside_params, lowest.isoformat(), highest.isoformat()],
             )
         )
-    if not month_ranges and not day_ranges:  # an empty period (after > before): no row
+    if not month_ranges and not quarter_ranges and not day_ranges:  # after > before: no row
         month_ranges.append(("1 = 0", []))
     branches = []
     for model, ranges in (
         (PartnershipMonthResults, month_ranges),
+        (PartnershipQuarterResults, quarter_ranges),
         (PartnershipDayResults, day_ranges),
     ):
         if not ranges:
@@ -489,8 +540,9 @@ def _rollup_sql(filters, ranges):
     return sql, params
 
 
-# Filters the month and day rows answer in one grouping pass (`_period_rows_sql`): a period,
-# with or without what keeps or drops an influencer's rows all together, or a partnership's.
+# Filters the period rows (month, quarter, day) answer in one grouping pass
+# (`_period_rows_sql`): a period, with or without what keeps or drops an influencer's rows all
+# together, or a partnership's.
 PERIOD_ROW_FILTERS = {
     "basis",
     "published_after",
@@ -506,9 +558,9 @@ def _uses_period_rows(filters):
 
 
 def _period_rows_sql(filters, ranges):
-    """One grouping pass over the month and day rows a period keeps (`kept_results_branches`,
-    each table grouped on its own, then their groups summed): per tier and type, the same
-    sums as `_comparison_sql`, and the partnerships and distinct
+    """One grouping pass over the month, quarter and day rows a period keeps
+    (`kept_results_branches`, each table grouped on its own, then their groups summed): per
+    tier and type, the same sums as `_comparison_sql`, and the partnerships and distinct
     influencers counted from the rows that are their group's first in the period: those whose
     previous day (PERIOD_GROUPS) is NULL or before the period's start. No DISTINCT, no grouping
     per partnership or influencer. The rows come out in `_rollup_sql`'s shape.
@@ -556,7 +608,9 @@ def _period_rows_sql(filters, ranges):
     # push a grouping into the legs of a UNION ALL of filtered tables (it groups their rows in
     # one process), while each table grouped on its own can be grouped by parallel workers.
     legs, params = [], []
-    for branch_sql, branch_params in kept_results_branches(after=after, before=before):
+    for branch_sql, branch_params in kept_results_branches(
+        after=after, before=before, quarters=True
+    ):
         legs.append(
             f"""
             SELECT {tier_key} AS tier_key, k.collaboration_type,

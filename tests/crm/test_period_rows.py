@@ -16,7 +16,11 @@ from crm.reports import selectors
 from crm.reports.forms import TierBasis
 from influencers.models import Tier
 from influencers.services import social_account_update
-from partnerships.models import PartnershipDayResults, PartnershipMonthResults
+from partnerships.models import (
+    PartnershipDayResults,
+    PartnershipMonthResults,
+    PartnershipQuarterResults,
+)
 from partnerships.selectors import partnership_period_results_out_of_step
 from partnerships.services import (
     deliverable_create,
@@ -99,9 +103,11 @@ def one_pass(filters):
     return table(selectors.tier_comparison(filters=filters))
 
 
-# Days around every publish day and month end of the fixture, and the open ends.
+# Days around every publish day and month end of the fixture, the ends of its two quarters (July
+# to September, October to December: read from the quarter rows when whole), and the open ends.
 DAYS = [
     None,
+    date(2026, 7, 1),
     date(2026, 8, 1),
     date(2026, 8, 10),
     date(2026, 8, 31),
@@ -114,6 +120,7 @@ DAYS = [
     date(2026, 10, 2),
     date(2026, 10, 31),
     date(2026, 11, 30),
+    date(2026, 12, 31),
 ]
 
 
@@ -130,7 +137,9 @@ def test_one_pass_gives_what_the_general_query_gives_for_every_period(spread, mo
             filters = {"basis": basis, "published_after": after, "published_before": before}
             assert one_pass(filters) == general(filters, monkeypatch), filters
             checked += 1
-    assert checked == 2 * (len(DAYS) ** 2 - 1 - 66)  # minus no period and the 66 empty ones
+    days = len(DAYS) - 1
+    empty = days * (days - 1) // 2  # after > before
+    assert checked == 2 * (len(DAYS) ** 2 - 1 - empty)  # minus no period and the empty ones
 
 
 @pytest.mark.parametrize(
@@ -190,11 +199,8 @@ def test_previous_days_follow_every_write(spread, monkeypatch, admin_client):
     signing, influencer, signed or not), admin deletes included, leaves every previous day as a
     rebuild would, and the one pass still agrees with the general query."""
     a1, a2, a3, b1 = spread["a1"], spread["a2"], spread["a3"], spread["b1"]
-    period = {
-        "basis": TierBasis.SIGNING,
-        "published_after": date(2026, 9, 2),
-        "published_before": date(2026, 10, 31),
-    }
+    # Days of September and whole October; then two whole quarters.
+    periods = [(date(2026, 9, 2), date(2026, 10, 31)), (date(2026, 7, 1), date(2026, 12, 31))]
     assert in_step()
     writes = [
         # An earlier deliverable makes another row the group's first.
@@ -237,12 +243,16 @@ def test_previous_days_follow_every_write(spread, monkeypatch, admin_client):
         response = write()
         assert getattr(response, "status_code", 302) == 302
         assert in_step()
-        for basis in (TierBasis.CURRENT, TierBasis.SIGNING):
-            filters = {**period, "basis": basis}
-            assert one_pass(filters) == general(filters, monkeypatch), (write, basis)
+        for (after, before), basis in itertools.product(
+            periods, (TierBasis.CURRENT, TierBasis.SIGNING)
+        ):
+            filters = {"basis": basis, "published_after": after, "published_before": before}
+            assert one_pass(filters) == general(filters, monkeypatch), (write, filters)
 
 
-@pytest.mark.parametrize("model", [PartnershipMonthResults, PartnershipDayResults])
+@pytest.mark.parametrize(
+    "model", [PartnershipMonthResults, PartnershipQuarterResults, PartnershipDayResults]
+)
 def test_check_finds_a_stale_previous_day_and_the_rebuild_mends_it(spread, model):
     rows = model.objects.filter(partnership=spread["a2"], previous_day_influencer__isnull=False)
     expected = sorted(rows.values_list("previous_day_influencer", flat=True))
@@ -282,3 +292,58 @@ def test_every_start_day_over_three_months(spread, monkeypatch):
         if previous is not None:  # a later start never adds deliverables
             assert sum(row[6] for row in current) <= sum(row[6] for row in previous)
         previous = current
+
+
+def tables_read(after, before):
+    branches = selectors.kept_results_branches(after=after, before=before, quarters=True)
+    tables = {
+        model._meta.db_table: model
+        for model in (PartnershipMonthResults, PartnershipQuarterResults, PartnershipDayResults)
+    }
+    return {
+        model.__name__
+        for sql, _params in branches
+        for table, model in tables.items()
+        if f'FROM "{table}"' in sql or f"FROM {table} " in sql
+    }
+
+
+@pytest.mark.parametrize(
+    ("after", "before", "tables"),
+    [
+        # Two whole quarters and nothing else.
+        (date(2026, 7, 1), date(2026, 12, 31), {"PartnershipQuarterResults"}),
+        # A whole quarter with whole months on both sides.
+        (
+            date(2026, 6, 1),
+            date(2026, 10, 31),
+            {"PartnershipQuarterResults", "PartnershipMonthResults"},
+        ),
+        # Whole months but no whole quarter.
+        (date(2026, 8, 1), date(2026, 11, 30), {"PartnershipMonthResults"}),
+        # Open ends: every quarter up to June, then July; from October on.
+        (None, date(2026, 7, 31), {"PartnershipQuarterResults", "PartnershipMonthResults"}),
+        (date(2026, 10, 1), None, {"PartnershipQuarterResults"}),
+    ],
+)
+def test_whole_quarters_are_read_from_the_quarter_rows(db, after, before, tables):
+    assert tables_read(after, before) == tables
+
+
+def test_whole_quarters_at_the_ends_of_the_calendar():
+    whole = selectors._whole_quarters
+    assert whole(date(2026, 7, 1), date(2026, 12, 1)) == (date(2026, 7, 1), date(2026, 10, 1), True)
+    assert whole(date(2026, 8, 1), date(2026, 11, 1)) == (
+        date(2026, 10, 1),
+        date(2026, 7, 1),
+        False,
+    )
+    assert whole(date(2026, 2, 1), None) == (date(2026, 4, 1), None, True)
+    assert whole(None, date(2026, 5, 1)) == (None, date(2026, 1, 1), True)
+    assert whole(date(9999, 11, 1), None)[2] is False  # no quarter starts after it
+    assert whole(None, date(1, 2, 1))[2] is False  # no quarter ends before it
+    assert whole(date(9999, 10, 1), date(9999, 12, 1)) == (
+        date(9999, 10, 1),
+        date(9999, 10, 1),
+        True,
+    )

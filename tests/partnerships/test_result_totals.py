@@ -19,6 +19,7 @@ from partnerships.models import (
     Partnership,
     PartnershipDayResults,
     PartnershipMonthResults,
+    PartnershipQuarterResults,
     PartnershipResults,
 )
 from partnerships.services import (
@@ -262,6 +263,10 @@ def day_rows(partnership):
     return period_rows(partnership, PartnershipDayResults, "day")
 
 
+def quarter_rows(partnership):
+    return period_rows(partnership, PartnershipQuarterResults, "quarter")
+
+
 def test_month_and_day_rows_follow_every_deliverable_write(tiers):
     partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
     may = deliverable_create(
@@ -292,6 +297,11 @@ def test_month_and_day_rows_follow_every_deliverable_write(tiers):
         ("instagram", date(2026, 5, 1)): (1, 4, 100, Decimal("10")),
         ("instagram", date(2026, 5, 31)): (1, 4, 50, Decimal("5.50")),
         ("tiktok", date(2026, 6, 2)): (1, 4, 7, Decimal("0")),
+    }
+    # Per quarter (its first day): only published deliverables too.
+    assert quarter_rows(partnership) == {
+        ("instagram", date(2026, 4, 1)): (2, 4, 150, Decimal("15.50")),
+        ("tiktok", date(2026, 4, 1)): (1, 4, 7, Decimal("0")),
     }
 
     # Published in June instead: May keeps one deliverable, June on Instagram gets a row.
@@ -331,9 +341,16 @@ def test_month_and_day_rows_follow_every_deliverable_write(tiers):
 
 
 @pytest.mark.parametrize(
-    ("model", "period"), [(PartnershipMonthResults, "month"), (PartnershipDayResults, "day")]
+    ("model", "period", "first_day"),
+    [
+        (PartnershipMonthResults, "month", date(2026, 5, 1)),
+        (PartnershipQuarterResults, "quarter", date(2026, 4, 1)),
+        (PartnershipDayResults, "day", date(2026, 5, 1)),
+    ],
 )
-def test_check_finds_period_rows_out_of_step_and_the_rebuild_mends_them(tiers, model, period):
+def test_check_finds_period_rows_out_of_step_and_the_rebuild_mends_them(
+    tiers, model, period, first_day
+):
     partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
     deliverable_create(partnership=partnership, **published(impressions=100))
     expected = period_rows(partnership, model, period)
@@ -345,7 +362,7 @@ def test_check_finds_period_rows_out_of_step_and_the_rebuild_mends_them(tiers, m
     call_command("refresh_result_totals", stdout=io.StringIO())
     call_command("refresh_result_totals", "--check", stdout=io.StringIO())
     assert period_rows(partnership, model, period) == expected
-    assert expected == {("instagram", date(2026, 5, 1)): (1, 1, 100, Decimal("0"))}
+    assert expected == {("instagram", first_day): (1, 1, 100, Decimal("0"))}
 
     # A stray row for a platform the partnership never used is found too.
     model.objects.create(
@@ -369,8 +386,10 @@ def test_check_finds_period_rows_out_of_step_and_the_rebuild_mends_them(tiers, m
 
 
 def month_copies(partnership):
-    """The copies on the partnership's month rows, after checking its day rows hold the same."""
+    """The copies on the partnership's month rows, after checking its quarter and day rows hold
+    the same."""
     copies = period_copies(partnership, PartnershipMonthResults)
+    assert period_copies(partnership, PartnershipQuarterResults) == copies
     assert period_copies(partnership, PartnershipDayResults) == copies
     return copies
 
@@ -435,7 +454,9 @@ def test_month_and_day_rows_copy_their_partnership_and_follow_its_changes(tiers)
     call_command("refresh_result_totals", "--check", stdout=io.StringIO())
 
 
-@pytest.mark.parametrize("model", [PartnershipMonthResults, PartnershipDayResults])
+@pytest.mark.parametrize(
+    "model", [PartnershipMonthResults, PartnershipQuarterResults, PartnershipDayResults]
+)
 def test_check_finds_stale_period_row_copies_and_the_rebuild_mends_them(tiers, model):
     partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
     deliverable_create(partnership=partnership, **published(impressions=100))

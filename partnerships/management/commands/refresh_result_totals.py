@@ -1,5 +1,5 @@
 """Check or rebuild the per-partnership result totals the reports read (in all, and per platform
-and publish month or day).
+and publish month, quarter or day).
 
     manage.py refresh_result_totals --check   # list partnerships out of step; exit 1 if any
     manage.py refresh_result_totals           # rewrite every partnership's totals
