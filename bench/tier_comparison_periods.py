@@ -52,7 +52,7 @@ def main():
     if args.serial:
         from crm.reports import selectors
 
-        selectors.GROUPING_SETTINGS = selectors.REPORT_SETTINGS
+        selectors.PERIOD_ROWS_SETTINGS = selectors.REPORT_SETTINGS
     print(f"baseline (bare sum over all deliverables): {bench.baseline_ms():.0f} ms")
     print(f"database: {connection.settings_dict['NAME']} ({connection.vendor})")
     print("| period | from | to | p50 | min |")
