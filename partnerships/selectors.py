@@ -284,13 +284,13 @@ def period_results_previous_days(model, period, scope_sql=""):
     influencer_results_select: it must keep all of an influencer's partnerships or none).
 
     A group's published rows are ordered by period, first day, platform and partnership. A row
-    that is the group's first of its period (month or day) gets the group's last publish day
-    before it (NULL: none): in a period that keeps that month or day whole, the row is the
-    group's first kept row exactly when that day is NULL or before the period's start, since
-    every publish day in between is kept too. Any other row of the same period gets its own
-    first day, never before the start of a period that keeps it, so it never counts. Unsigned
-    and unpublished rows get NULL (the report reads neither). Window functions only: SQLite
-    runs this too."""
+    that is the group's first of its period (month, quarter or day) gets the group's last
+    publish day before it (NULL: none): in a period that keeps that month, quarter or day
+    whole, the row is the group's first kept row exactly when that day is NULL or before the
+    period's start, since every publish day in between is kept too. Any other row of the same
+    period gets its own first day, never before the start of a period that keeps it, so it
+    never counts. Unsigned and unpublished rows get NULL (the report reads neither). Window
+    functions only: SQLite runs this too."""
     columns, windows = previous_day_columns(period)
     quote = connection.ops.quote_name
     # Through the partnerships (indexed per influencer), then each one's rows (indexed per

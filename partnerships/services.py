@@ -469,10 +469,9 @@ def influencer_results_refresh(*, influencer_ids=None):
 def _period_results_stamp(scope_sql, scope_params):
     """Bring the copies on the month, quarter and day rows of the partnerships matching
     ``scope_sql`` (as in influencer_results_select) in step with those partnerships and their
-    influencers, then
-    those influencers' rows' previous days (`period_results_previous_days`), which depend on
-    the copies and on all of the influencer's rows: two UPDATEs per table, writing only the rows
-    that differ."""
+    influencers, then those influencers' rows' previous days (`period_results_previous_days`),
+    which depend on the copies and on all of the influencer's rows: two UPDATEs per table,
+    writing only the rows that differ."""
     quote = connection.ops.quote_name
     copies = period_results_copies()
     cost = contract_value_share("c.contract_value", "m.deliverables", "m.partnership_deliverables")

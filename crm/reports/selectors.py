@@ -272,7 +272,7 @@ def kept_results_branches(*, platform=None, after=None, before=None, quarters=Fa
     share of the contract value the row's deliverables carry: contract value x n / all the
     partnership's deliverables, stored), n (kept deliverables), the result sums and the row's
     previous days (PERIOD_GROUPS, read by `_period_rows_sql`). A partnership may have several
-    rows (months, days, platforms), which the report sums into its tiers directly: the
+    rows (months, quarters, days, platforms), which the report sums into its tiers directly: the
     contract-value share is additive.
 
     Whole calendar months come from partnerships_partnershipmonthresults (one row per
@@ -305,8 +305,12 @@ def kept_results_branches(*, platform=None, after=None, before=None, quarters=Fa
         return " AND ".join(sql for sql, _ in kept) or "TRUE", [value for _, value in kept]
 
     if whole_months:
-        first_quarter, last_quarter, whole_quarters = _whole_quarters(first, last)
-        if quarters and (after, before) != (None, None) and whole_quarters:
+        # Without a period, the month rows hold every deliverable, the unpublished ones too.
+        use_quarters = quarters and (after, before) != (None, None)
+        first_quarter, last_quarter, whole_quarters = (
+            _whole_quarters(first, last) if use_quarters else (None, None, False)
+        )
+        if whole_quarters:
             quarter_ranges.append(between("quarter", first_quarter, last_quarter))
             if first is not None and first < first_quarter:
                 month_ranges.append(
