@@ -37,10 +37,10 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
 from campaigns.models import Campaign  # noqa: E402
-from crm.reports import selectors  # noqa: E402
-from crm.reports.views import TierComparisonView  # noqa: E402
 from influencers.models import Niche  # noqa: E402
 from influencers.tiers import tier_ranges  # noqa: E402
+from reports import selectors  # noqa: E402
+from reports.views import TierComparisonView  # noqa: E402
 
 
 class BenchUser(AnonymousUser):
@@ -116,7 +116,7 @@ def render(params):
 
 
 def explain(params):
-    from crm.reports.forms import TierComparisonFilterForm
+    from reports.forms import TierComparisonFilterForm
 
     filters = TierComparisonFilterForm(params).filters()
     statement = selectors.comparison_statement(filters, tier_ranges())

@@ -50,7 +50,7 @@ def main():
     args = parser.parse_args()
     bench.read_only()
     if args.serial:
-        from crm.reports import selectors
+        from reports import selectors
 
         selectors.PERIOD_ROWS_SETTINGS = selectors.REPORT_SETTINGS
     print(f"baseline (bare sum over all deliverables): {bench.baseline_ms():.0f} ms")

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "campaigns",
     "partnerships",
     "audit",
+    "reports",
 ]
 
 MIDDLEWARE = [

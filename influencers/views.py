@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
@@ -22,7 +23,7 @@ from influencers.forms import (
     SocialAccountFormSet,
     select_options,
 )
-from influencers.models import Influencer, SocialAccount
+from influencers.models import Influencer, SocialAccount, Tier
 from influencers.services import (
     influencer_archive,
     influencer_create,
@@ -386,3 +387,13 @@ def influencer_archive_view(request, pk):
         request, f"{influencer.name} archived (status: {influencer.get_status_display()})."
     )
     return redirect(reverse("influencers:influencer-detail", args=[pk]))
+
+
+@never_cache
+def tier_stylesheet(request):
+    """Badge colours for the tiers as they are now (colours are checked hex values)."""
+    rules = [
+        f".tier-{tier_id}{{background-color:{color}}}"
+        for tier_id, color in Tier.objects.values_list("pk", "color")
+    ]
+    return HttpResponse("\n".join(rules), content_type="text/css")

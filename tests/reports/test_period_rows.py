@@ -12,8 +12,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from crm.reports import selectors
-from crm.reports.forms import TierBasis
 from influencers.models import Tier
 from influencers.services import social_account_update
 from partnerships.models import (
@@ -28,7 +26,9 @@ from partnerships.services import (
     partnership_move,
     partnership_update,
 )
-from tests.crm.test_influencer_results import Status, table
+from reports import selectors
+from reports.forms import TierBasis
+from tests.reports.test_influencer_results import Status, table
 from tests.factories import (
     InfluencerFactory,
     NicheFactory,

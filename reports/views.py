@@ -8,8 +8,8 @@ from django.views.generic import TemplateView
 
 from crm.csv_safety import neutralise_row
 from crm.metrics import DEFINITIONS
-from crm.reports import selectors
-from crm.reports.forms import EngagementBasis, TierComparisonFilterForm, TierPairForm
+from reports import selectors
+from reports.forms import EngagementBasis, TierComparisonFilterForm, TierPairForm
 
 # (attribute on TierRow/Results, column heading, DEFINITIONS key or None, kind for display)
 COLUMNS = [
@@ -200,3 +200,28 @@ def tier_comparison_export(request):
             )
         )
     return response
+
+
+class HomeView(TemplateView):
+    """The dashboard: each block is one small query and links to the list behind it."""
+
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        week_start, week_end = selectors.week_bounds()
+        renewals, renewal_count = selectors.renewals_due()
+        context.update(
+            pipeline=selectors.pipeline_counts(),
+            renewals=renewals,
+            renewal_count=renewal_count,
+            renewal_window=selectors.RENEWAL_WINDOW_DAYS,
+            deliverables=selectors.deliverable_counts(),
+            week_start=week_start,
+            week_end=week_end,
+            campaigns=selectors.active_campaign_budgets(),
+            top_roi=selectors.top_influencers_by_roi(),
+            top_roi_days=selectors.TOP_ROI_DAYS,
+            roi_definition=DEFINITIONS["roi"],
+        )
+        return context

@@ -16,10 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import Campaign
-from crm.reports import selectors
-from crm.reports.forms import TierBasis
 from influencers.models import Tier
 from partnerships.models import Partnership
+from reports import selectors
+from reports.forms import TierBasis
 from tests.factories import (
     CampaignFactory,
     InfluencerFactory,

@@ -24,7 +24,6 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from campaigns.selectors import with_totals
 from crm.metrics import COUNT_FIELDS, Results, money_total, ratio, share
-from crm.reports.forms import TierBasis
 from influencers.models import Influencer
 from influencers.tiers import tier_ranges
 from partnerships.models import (
@@ -44,6 +43,7 @@ from partnerships.selectors import (
     overdue_q,
     renewal_due_q,
 )
+from reports.forms import TierBasis
 
 SIGNED_STATUSES = tuple(Partnership.SIGNED_STATUSES)
 LONG_TERM = Partnership.CollaborationType.LONG_TERM

@@ -13,8 +13,6 @@ from django.urls import reverse
 
 from campaigns.models import Campaign
 from campaigns.services import campaign_update
-from crm.reports import selectors
-from crm.reports.forms import TierBasis
 from influencers.models import Tier
 from influencers.services import social_account_update
 from partnerships.models import InfluencerResults, Partnership
@@ -26,6 +24,8 @@ from partnerships.services import (
     partnership_renew,
     partnership_update,
 )
+from reports import selectors
+from reports.forms import TierBasis
 from tests.factories import (
     CampaignFactory,
     InfluencerFactory,

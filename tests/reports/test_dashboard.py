@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from crm.reports import selectors
 from partnerships.models import Partnership
+from reports import selectors
 from tests.factories import (
     CampaignFactory,
     DeliverableFactory,
