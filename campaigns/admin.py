@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from audit.admin import HistoryAdminMixin
 from campaigns.models import Campaign
-from campaigns.services import campaign_objective_changed
 
 
 @admin.register(Campaign)
@@ -14,8 +13,3 @@ class CampaignAdmin(HistoryAdminMixin, admin.ModelAdmin):
     filter_horizontal = ("target_niches",)
     autocomplete_fields = ("owner",)
     date_hierarchy = "start_date"
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "objective" in form.changed_data:
-            campaign_objective_changed(obj)

@@ -5,8 +5,6 @@ from decimal import Decimal
 from django.db import transaction
 
 from campaigns.models import Campaign
-from partnerships.models import Partnership
-from partnerships.services import influencer_results_refresh
 
 
 @transaction.atomic
@@ -44,21 +42,10 @@ def campaign_create(
 @transaction.atomic
 def campaign_update(*, campaign, target_niches=None, **fields):
     """Change a campaign's fields (and its target niches when given); validated before saving."""
-    objective = campaign.objective
     for name, value in fields.items():
         setattr(campaign, name, value)
     campaign.full_clean()
     campaign.save()
     if target_niches is not None:
         campaign.target_niches.set(target_niches)
-    if campaign.objective != objective:
-        campaign_objective_changed(campaign)
     return campaign
-
-
-def campaign_objective_changed(campaign):
-    """The tier comparison's report rows per objective of the campaign's influencers move with
-    it (called by campaign_update and the admin)."""
-    influencer_results_refresh(
-        influencer_ids=Partnership.objects.filter(campaign=campaign).values("influencer_id")
-    )

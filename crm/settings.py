@@ -94,18 +94,6 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# PostgreSQL's planner prices a random page read at 4x a sequential one (spinning disks). The
-# roster's and the reports' tables are read from memory, where both cost about the same; at 4 it
-# read whole rows instead of the covering indexes (roster page 1 SQL 26-33 -> 22 ms, tier
-# comparison by objective 201 -> 114 ms; no page slower in an interleaved run of every page).
-# Empty leaves the server's setting.
-RANDOM_PAGE_COST = env.str("POSTGRES_RANDOM_PAGE_COST", default="1.1")
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and RANDOM_PAGE_COST:
-    pg_options = DATABASES["default"].setdefault("OPTIONS", {})
-    pg_options["options"] = (
-        f"{pg_options.get('options', '')} -c random_page_cost={float(RANDOM_PAGE_COST)}".strip()
-    )
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out username+IP before any password is checked. The

@@ -133,15 +133,6 @@ class RosterFilterSet(django_filters.FilterSet):
         )
         return queryset.filter(Exists(active) if value else ~Exists(active))
 
-    def niches_alone(self):
-        """The chosen niches when they are the only filter besides the tier (the roster's most
-        common view: its per-tier counts then come from the niche members), else None."""
-        data = self.form.cleaned_data
-        others = [name for name, value in data.items() if name not in ("tier", "niche")]
-        if data.get("niche") and not any(data[name] not in (None, "", [], ()) for name in others):
-            return list(data["niche"])
-        return None
-
     def filter_queryset_without_tier(self, queryset):
         """The result with every filter but the tier one: the base of the per-tier counts."""
         for name, value in self.form.cleaned_data.items():

@@ -156,33 +156,6 @@ class Influencer(TimeStampedModel):
         return reverse("influencers:influencer-detail", args=[self.pk])
 
 
-class NicheMember(models.Model):
-    """An influencer in a niche, with the influencer's followers: derived from the niche links
-    and Influencer.followers by `influencers.services.niche_members_refresh`, which runs with
-    every audience recompute and niche change. A niche's per-tier counts (the roster's busiest
-    filter) then read one index instead of joining thousands of influencer rows."""
-
-    niche = models.ForeignKey(Niche, on_delete=models.CASCADE, related_name="+", db_index=False)
-    influencer = models.ForeignKey(Influencer, on_delete=models.CASCADE, related_name="+")
-    followers = models.BigIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["niche", "influencer"], name="niche_member_unique"),
-            models.CheckConstraint(
-                condition=models.Q(followers__gte=0), name="niche_member_followers_non_negative"
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["niche", "followers"], include=["influencer"], name="niche_member_followers"
-            )
-        ]
-
-    def __str__(self):
-        return f"Influencer {self.influencer_id} in niche {self.niche_id}"
-
-
 class Platform(models.TextChoices):
     INSTAGRAM = "instagram", "Instagram"
     TIKTOK = "tiktok", "TikTok"

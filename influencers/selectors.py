@@ -7,8 +7,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
-    OuterRef,
     Prefetch,
     Sum,
     Value,
@@ -22,7 +20,6 @@ from influencers.models import (
     Influencer,
     Interaction,
     Niche,
-    NicheMember,
     Platform,
     SocialAccount,
 )
@@ -89,14 +86,6 @@ def roster_tier_counts(queryset, selected_tiers=()):
     (or of everyone when none is selected). One aggregate; ``queryset`` excludes the tier filter, so
     the counts say what picking another tier would give."""
     return _tier_counts(queryset.order_by(), selected_tiers, "pk")
-
-
-def niche_tier_counts(niches, selected_tiers=()):
-    """roster_tier_counts for a roster filtered by niche(s) alone, read from the niche members
-    (one index; the general query joins every influencer of the niches: ~20-35 ms for the
-    12,500 of one niche at 100,000 influencers). An influencer in two of the niches counts once."""
-    members = NicheMember.objects.filter(niche__in=niches).order_by()
-    return _tier_counts(members, selected_tiers, "influencer_id", distinct=len(niches) > 1)
 
 
 def _tier_counts(queryset, selected_tiers, key, distinct=False):
@@ -229,25 +218,3 @@ def roster_export_rows(queryset, chunk_size=2000):
         .order_by("name", "id")
         .iterator(chunk_size=chunk_size)
     )
-
-
-def niche_members_out_of_step(limit=100):
-    """Ids of influencers whose niche members differ from their niche links and followers (a
-    member missing, extra, or with other followers), at most ``limit``. Two queries."""
-    links = Influencer.niches.through.objects.filter(
-        ~Exists(
-            NicheMember.objects.filter(
-                niche_id=OuterRef("niche_id"),
-                influencer_id=OuterRef("influencer_id"),
-                followers=OuterRef("influencer__followers"),
-            )
-        )
-    ).values_list("influencer_id", flat=True)
-    extra = NicheMember.objects.filter(
-        ~Exists(
-            Influencer.niches.through.objects.filter(
-                niche_id=OuterRef("niche_id"), influencer_id=OuterRef("influencer_id")
-            )
-        )
-    ).values_list("influencer_id", flat=True)
-    return sorted({*links.order_by()[:limit], *extra.order_by()[:limit]})[:limit]

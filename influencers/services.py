@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     BigIntegerField,
     DecimalField,
@@ -19,8 +19,7 @@ from django.db.models.functions import Coalesce, NullIf, Round
 from django.template.defaultfilters import pluralize
 
 from crm.concurrency import version_bump
-from influencers.models import Influencer, Interaction, NicheMember, SocialAccount
-from partnerships.services import influencer_results_refresh
+from influencers.models import Influencer, Interaction, SocialAccount
 
 
 def _account_totals(column_expression, output_field):
@@ -46,12 +45,8 @@ class _Real(Func):
 
 @transaction.atomic
 def influencers_recompute_audience(*, queryset=None):
-    """Set followers (sum over accounts) and engagement_rate (follower-weighted) in one UPDATE,
-    and the copies of the followers in the niche members and the report rows
-    (partnerships.InfluencerResults). ``queryset`` selects by id (its filter runs again for the
-    copies, so it must not depend on the columns rewritten here)."""
-    whole = queryset is None
-    queryset = Influencer.objects.all() if whole else queryset
+    """Set followers (sum over accounts) and engagement_rate (follower-weighted) in one UPDATE."""
+    queryset = Influencer.objects.all() if queryset is None else queryset
     money = DecimalField(max_digits=30, decimal_places=4)
     followers = Coalesce(_account_totals(F("followers"), BigIntegerField()), Value(0))
     weighted = _Real(
@@ -73,30 +68,7 @@ def influencers_recompute_audience(*, queryset=None):
         output_field=DecimalField(max_digits=5, decimal_places=2),
     )
     updated = queryset.order_by().update(followers=followers, engagement_rate=rate)
-    niche_members_refresh(influencer_ids=None if whole else queryset.values("pk"))
-    influencer_results_refresh(influencer_ids=None if whole else queryset.values("pk"))
     return updated
-
-
-def niche_members_refresh(*, influencer_ids=None):
-    """Rewrite the niche members (niche, influencer, followers) of these influencers (all of them
-    when None) from their niche links and followers: one DELETE and one INSERT ... SELECT. Runs
-    inside the caller's transaction, after the influencer rows were written (and so locked)."""
-    members = NicheMember.objects.all()
-    links = Influencer.niches.through.objects.order_by()
-    if influencer_ids is not None:
-        members = members.filter(influencer_id__in=influencer_ids)
-        links = links.filter(influencer_id__in=influencer_ids)
-    members.delete()
-    select_sql, params = links.values(
-        "niche_id", "influencer_id", "influencer__followers"
-    ).query.sql_with_params()
-    table = connection.ops.quote_name(NicheMember._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (niche_id, influencer_id, followers) {select_sql}",  # noqa: S608
-            params,
-        )
 
 
 def _recompute(influencer):
@@ -190,7 +162,6 @@ def influencer_update(*, influencer, niches=None, accounts=None, version=None, *
     influencer.save()
     if niches is not None:
         influencer.niches.set(niches)
-        niche_members_refresh(influencer_ids=[influencer.pk])
     if accounts is not None:
         _replace_accounts(influencer, [dict(account) for account in accounts])
     return influencer

@@ -65,19 +65,14 @@ class InfluencerListView(RosterMixin, TemplateView):
         sort, per_page = display.values()
         valid = not filterset.is_bound or filterset.is_valid()
         base = selectors.roster_base()
-        niches = None
         if filterset.is_bound and valid:
             without_tier = filterset.filter_queryset_without_tier(base)
             result = filterset.filter_queryset(base)
             selected_tiers = filterset.form.cleaned_data.get("tier") or ()
-            niches = filterset.niches_alone()
         else:
             without_tier = result = base if valid else base.none()
             selected_tiers = ()
-        if niches:
-            tier_counts, total = selectors.niche_tier_counts(niches, selected_tiers)
-        else:
-            tier_counts, total = selectors.roster_tier_counts(without_tier, selected_tiers)
+        tier_counts, total = selectors.roster_tier_counts(without_tier, selected_tiers)
         if not valid:
             total = 0
         paginator = selectors.KnownCountPaginator(result, per_page, count=total)

@@ -3,11 +3,7 @@ from django.contrib import admin
 from audit.admin import HistoryAdminMixin
 from crm.concurrency import version_bump
 from partnerships.models import Deliverable, Partnership, PartnershipStatusChange
-from partnerships.services import (
-    influencer_results_refresh,
-    partnership_apply_terms,
-    partnership_results_refresh,
-)
+from partnerships.services import partnership_apply_terms
 
 
 class DeliverableInline(admin.StackedInline):
@@ -60,24 +56,6 @@ class PartnershipAdmin(HistoryAdminMixin, admin.ModelAdmin):
             version_bump(obj)  # an edit form opened before this save is now out of date
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The deliverables inline may have added, changed or deleted rows; this also rewrites
-        # the influencer's report rows. The influencer it was moved from needs its own.
-        partnership_results_refresh(partnership_ids=[form.instance.pk])
-        if change:
-            influencer_results_refresh(influencer_ids=[form.initial.get("influencer")])
-
-    def delete_model(self, request, obj):
-        influencer_id = obj.influencer_id
-        super().delete_model(request, obj)
-        influencer_results_refresh(influencer_ids=[influencer_id])
-
-    def delete_queryset(self, request, queryset):
-        influencer_ids = set(queryset.values_list("influencer_id", flat=True))
-        super().delete_queryset(request, queryset)
-        influencer_results_refresh(influencer_ids=influencer_ids)
-
 
 @admin.register(Deliverable)
 class DeliverableAdmin(HistoryAdminMixin, admin.ModelAdmin):
@@ -88,19 +66,3 @@ class DeliverableAdmin(HistoryAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("partnership",)
     date_hierarchy = "due_date"
     show_full_result_count = False
-
-    # Power edits here bypass the deliverable services, so each keeps the totals in step.
-    def save_model(self, request, obj, form, change):
-        before = form.initial.get("partnership") if change else None
-        super().save_model(request, obj, form, change)
-        partnership_results_refresh(partnership_ids=[before, obj.partnership_id])
-
-    def delete_model(self, request, obj):
-        partnership_id = obj.partnership_id
-        super().delete_model(request, obj)
-        partnership_results_refresh(partnership_ids=[partnership_id])
-
-    def delete_queryset(self, request, queryset):
-        partnership_ids = set(queryset.values_list("partnership_id", flat=True))
-        super().delete_queryset(request, queryset)
-        partnership_results_refresh(partnership_ids=partnership_ids)

@@ -10,9 +10,9 @@ from factory.django import DjangoModelFactory
 
 from campaigns.models import Campaign
 from influencers.models import Influencer, Niche, Tier
-from influencers.services import niche_members_refresh, social_account_create
+from influencers.services import social_account_create
 from partnerships.models import Deliverable, Partnership
-from partnerships.services import partnership_create, partnership_results_refresh
+from partnerships.services import partnership_create
 
 
 class UserFactory(DjangoModelFactory):
@@ -76,7 +76,6 @@ class InfluencerFactory(DjangoModelFactory):
     def niches(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.niches.set(extracted)
-            niche_members_refresh(influencer_ids=[obj.pk])  # as the services do
 
 
 class CampaignFactory(DjangoModelFactory):
@@ -124,17 +123,9 @@ class DeliverableFactory(DjangoModelFactory):
     platform = "instagram"
     due_date = factory.LazyFunction(date.today)
 
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        # Saved as given (tests build edge cases the form would refuse), then the partnership's
-        # result totals follow, as deliverable_create does.
-        deliverable = super()._create(model_class, *args, **kwargs)
-        partnership_results_refresh(partnership_ids=[deliverable.partnership_id])
-        return deliverable
-
 
 def published_deliverable(partnership, platform, published_on, **results):
-    """A deliverable published on ``published_on`` with the given results (and the totals)."""
+    """A deliverable published on ``published_on`` with the given results."""
     return DeliverableFactory(
         partnership=partnership,
         platform=platform,

@@ -18,7 +18,7 @@ from django.urls import reverse
 from campaigns.models import Campaign
 from influencers.models import Tier
 from partnerships.models import Partnership
-from reports import selectors
+from reports import selectors, statements
 from reports.forms import TierBasis
 from tests.factories import (
     CampaignFactory,
@@ -659,48 +659,35 @@ def test_a_period_ending_before_it_starts_keeps_nothing(world):
 @pytest.mark.parametrize(
     ("after", "before", "expected"),
     [
-        # 12 March-15 April: the end of March and the start of April.
-        (
-            date(2026, 3, 12),
-            date(2026, 4, 15),
-            [
-                (date(2026, 3, 1), date(2026, 3, 31), date(2026, 3, 12), date(2026, 3, 31)),
-                (date(2026, 4, 1), date(2026, 4, 30), date(2026, 4, 1), date(2026, 4, 15)),
-            ],
-        ),
-        # Inside one month.
-        (
-            date(2024, 2, 2),
-            date(2024, 2, 28),
-            [(date(2024, 2, 1), date(2024, 2, 29), date(2024, 2, 2), date(2024, 2, 28))],
-        ),
-        # Whole months only, or whole months and an open end: nothing partly covered.
-        (date(2026, 1, 1), date(2026, 3, 31), []),
-        (date(2026, 1, 1), None, []),
+        # No whole month: every day is read from the deliverables.
+        (date(2026, 3, 12), date(2026, 4, 15), (None, [(date(2026, 3, 12), date(2026, 4, 15))])),
+        (date(2024, 2, 2), date(2024, 2, 28), (None, [(date(2024, 2, 2), date(2024, 2, 28))])),
+        # Whole months only, or whole months and an open end.
+        (date(2026, 1, 1), date(2026, 3, 31), ((date(2026, 1, 1), date(2026, 3, 1)), [])),
+        (date(2026, 1, 1), None, ((date(2026, 1, 1), None), [])),
+        (None, date(9999, 12, 31), ((None, date(9999, 12, 1)), [])),
         # Whole months in between, partly covered months on both sides.
         (
             date(2025, 12, 31),
             date(2026, 3, 1),
-            [
-                (date(2025, 12, 1), date(2025, 12, 31), date(2025, 12, 31), date(2025, 12, 31)),
-                (date(2026, 3, 1), date(2026, 3, 31), date(2026, 3, 1), date(2026, 3, 1)),
-            ],
-        ),
-        # The ends of the calendar.
-        (
-            date(9999, 12, 2),
-            None,
-            [(date(9999, 12, 1), date(9999, 12, 31), date(9999, 12, 2), date(9999, 12, 31))],
+            (
+                (date(2026, 1, 1), date(2026, 2, 1)),
+                [(date(2025, 12, 31), date(2025, 12, 31)), (date(2026, 3, 1), date(2026, 3, 1))],
+            ),
         ),
         (
+            date(2026, 12, 2),
             None,
-            date(1, 1, 5),
-            [(date(1, 1, 1), date(1, 1, 31), date(1, 1, 1), date(1, 1, 5))],
+            ((date(2027, 1, 1), None), [(date(2026, 12, 2), date(2026, 12, 31))]),
         ),
+        # The ends of the calendar: no month after December 9999 or before January of year 1.
+        (date(9999, 12, 2), None, (None, [(date(9999, 12, 2), None)])),
+        (None, date(1, 1, 5), (None, [(None, date(1, 1, 5))])),
+        (date(1, 1, 1), date(1, 1, 5), (None, [(date(1, 1, 1), date(1, 1, 5))])),
     ],
 )
-def test_partly_covered_months_of_a_period(after, before, expected):
-    assert selectors._partly_covered_months(after, before) == expected
+def test_how_a_period_is_read(after, before, expected):
+    assert statements.period_split(after, before) == expected
 
 
 def test_period_open_at_one_end(world):
@@ -736,25 +723,6 @@ def test_platform_and_partial_period_together(world):
         D("2000.00"),
         60_000,
     )
-
-
-@pytest.mark.parametrize(
-    ("after", "before", "expected"),
-    [
-        (date(2026, 1, 1), date(2026, 12, 31), (date(2026, 1, 1), date(2026, 12, 1), True)),
-        (date(2026, 2, 1), date(2026, 2, 28), (date(2026, 2, 1), date(2026, 2, 1), True)),
-        (date(2024, 2, 1), date(2024, 2, 28), (date(2024, 2, 1), date(2024, 1, 1), False)),
-        (date(2026, 1, 15), date(2026, 2, 27), (date(2026, 2, 1), date(2026, 1, 1), False)),
-        (None, date(2026, 12, 31), (None, date(2026, 12, 1), True)),
-        (date(2026, 12, 2), None, (date(2027, 1, 1), None, True)),
-        # The ends of the calendar: no month after December 9999 or before January of year 1.
-        (date(9999, 12, 2), None, (None, None, False)),
-        (None, date(9999, 12, 31), (None, date(9999, 12, 1), True)),
-        (date(1, 1, 1), date(1, 1, 5), (date(1, 1, 1), None, False)),
-    ],
-)
-def test_whole_months_of_a_period(after, before, expected):
-    assert selectors._full_months(after, before) == expected
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,6 @@ from influencers.tiers import tier_ranges
 from partnerships.models import Deliverable, Partnership
 from partnerships.services import (
     contract_value,
-    partnership_results_refresh,
     partnerships_record_signing_tiers,
 )
 
@@ -657,8 +656,6 @@ class Command(BaseCommand):
         if chunk:
             self.insert_rows(Deliverable, chunk)
             progress.advance(len(chunk))
-        # Bulk inserts bypass deliverable_create: the per-partnership totals in one statement.
-        partnership_results_refresh()
         progress.finish()
         self.deliverable_total = total
 

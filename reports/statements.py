@@ -1,0 +1,287 @@
+"""The SQL of the tier comparison: one statement, in two readings of the same definition.
+
+Scope
+- Partnerships: signed ones (contracted, active, completed) matching the campaign, objective,
+  niche, market (the influencer's country) and collaboration-type filters. Prospects, declined
+  and cancelled deals cost nothing.
+- Deliverables: every deliverable of those partnerships, narrowed by platform and publish period.
+- Spend: each partnership's contract value, counted once. When a platform or period filter keeps
+  only some of a partnership's deliverables, its contract value is split evenly over all its
+  deliverables and only the kept ones' share counts (a partnership with none kept drops out).
+  Without those filters a signed partnership with no deliverable yet still counts.
+- Tier: the influencer's current tier (today's thresholds, a CASE over followers built on every
+  load, so a threshold edit shows at once) or the tier recorded at signing.
+
+`comparison_sql(..., reference=True)` reads the deliverables themselves: a plain GROUP BY over
+the base tables, the definition of every number. Without ``reference`` the same statement reads
+the per-partnership sums of `reports.models` instead (whole months from the month rows, the
+days of a partly covered month from the deliverables' publish-date index). The tests compare
+the two after random writes.
+"""
+
+from calendar import monthrange
+from datetime import timedelta
+
+from django.db import connection
+
+from campaigns.models import Campaign
+from influencers.models import Influencer
+from partnerships.models import RESULT_TOTAL_FIELDS, Deliverable, Partnership
+from reports.models import PartnershipMonthResults, PartnershipResults
+
+SIGNED_STATUSES = tuple(Partnership.SIGNED_STATUSES)
+LONG_TERM = Partnership.CollaborationType.LONG_TERM
+ONE_OFF = Partnership.CollaborationType.ONE_OFF
+NO_TIER = -1
+SIGNING = "signing"
+
+
+def quote(name):
+    return connection.ops.quote_name(name)
+
+
+def table(model):
+    return quote(model._meta.db_table)
+
+
+def sums(prefix=""):
+    return ", ".join(f"SUM({prefix}{name}) AS {name}" for name in RESULT_TOTAL_FIELDS)
+
+
+def contract_value_share(contract_value, deliverables, partnership_deliverables):
+    """SQL: the share of a contract value that ``deliverables`` of a partnership's
+    ``partnership_deliverables`` carry (* 1.0: SQLite would divide whole numbers as integers)."""
+    return f"{contract_value} * {deliverables} / ({partnership_deliverables} * 1.0)"
+
+
+def _next_month(day):
+    """The first day of the month after ``day``'s, or None after December 9999."""
+    if (day.year, day.month) == (9999, 12):
+        return None
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _previous_month(day):
+    """The first day of the month before ``day``'s, or None before January of year 1."""
+    if (day.year, day.month) == (1, 1):
+        return None
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def _month_end(day):
+    return day.replace(day=monthrange(day.year, day.month)[1])
+
+
+def period_split(after, before):
+    """How a publish period [after, before] (None: open) is read: ((first, last) first days of
+    its whole calendar months, or None if none fits; [(first day, last day)] of the days outside
+    them). Dates at the ends of the calendar are valid input: nothing overflows."""
+    first = after if after is None or after.day == 1 else _next_month(after)
+    if before is None or before == _month_end(before):
+        last = None if before is None else before.replace(day=1)
+    else:
+        last = _previous_month(before)
+    fits = (after is None or first is not None) and (before is None or last is not None)
+    if fits and first is not None and last is not None and first > last:
+        fits = False
+    if not fits:
+        return None, [(after, before)]
+    days = []
+    if after is not None and after < first:
+        days.append((after, first - timedelta(days=1)))
+    if before is not None and before > _month_end(last):
+        days.append((_month_end(last) + timedelta(days=1), before))
+    return (first, last), days
+
+
+def _between(column, lowest, highest):
+    """(SQL, params): ``column`` within [lowest, highest] (None: open)."""
+    kept = [(f"{column} >= %s", lowest), (f"{column} <= %s", highest)]
+    kept = [(sql, day.isoformat()) for sql, day in kept if day is not None]
+    return " AND ".join(sql for sql, _ in kept) or f"{column} IS NOT NULL", [v for _, v in kept]
+
+
+def _kept_deliverables(platform, after, before, *, reference):
+    """(SQL, params): per partnership, the deliverables a platform and/or period filter keeps:
+    partnership_id, n and the result sums (possibly several rows per partnership)."""
+    deliverables = table(Deliverable)
+    count_sums = f"COUNT(*) AS n, {sums()}"
+    platform_sql, platform_params = ("platform = %s", [platform]) if platform else ("1 = 1", [])
+    if reference:
+        dated, params = ("1 = 1", [])
+        if after is not None or before is not None:
+            dated, params = _between("published_on", after, before)
+        sql = (
+            f"SELECT partnership_id, {count_sums} FROM {deliverables} "  # noqa: S608
+            f"WHERE {platform_sql} AND {dated} GROUP BY partnership_id"
+        )
+        return sql, [*platform_params, *params]
+    months_table = table(PartnershipMonthResults)
+    month_sums = f"SUM(deliverables) AS n, {sums()}"
+    if after is None and before is None:
+        months, days = ("1 = 1", []), []
+    else:
+        whole, spans = period_split(after, before)
+        months = _between("month", *whole) if whole else None
+        days = [_between("published_on", lowest, highest) for lowest, highest in spans]
+    branches, params = [], []
+    if months:
+        branches.append(
+            f"SELECT partnership_id, {month_sums} FROM {months_table} "  # noqa: S608
+            f"WHERE {platform_sql} AND {months[0]} GROUP BY partnership_id"
+        )
+        params += [*platform_params, *months[1]]
+    for dated, dated_params in days:
+        branches.append(
+            f"SELECT partnership_id, {count_sums} FROM {deliverables} "  # noqa: S608
+            f"WHERE {platform_sql} AND {dated} GROUP BY partnership_id"
+        )
+        params += [*platform_params, *dated_params]
+    return " UNION ALL ".join(branches), params
+
+
+def _totals(reference):
+    """SQL: per partnership, all its deliverables (partnership_id, n, the result sums)."""
+    if reference:
+        return (
+            f"SELECT partnership_id, COUNT(*) AS n, {sums()} "  # noqa: S608
+            f"FROM {table(Deliverable)} GROUP BY partnership_id"
+        )
+    columns = ", ".join(RESULT_TOTAL_FIELDS)
+    return f"SELECT partnership_id, deliverables AS n, {columns} FROM {table(PartnershipResults)}"  # noqa: S608
+
+
+def tier_key_sql(basis, ranges, followers, signing):
+    """SQL of a row's tier key from its ``followers`` and ``signing`` (tier at signing)
+    columns: the tier at signing, or today's tier from today's thresholds; NO_TIER below every
+    threshold."""
+    if basis == SIGNING:
+        return f"COALESCE({signing}, {NO_TIER})"
+    whens = " ".join(
+        f"WHEN {followers} >= {int(r.lower)} THEN {int(r.tier.pk)}" for r in reversed(ranges)
+    )
+    return f"CASE {whens} ELSE {NO_TIER} END" if whens else str(NO_TIER)
+
+
+def _pk(value):
+    """A model instance's primary key, or the key itself (the filters may hold either)."""
+    return getattr(value, "pk", value)
+
+
+def scope_conditions(filters):
+    """(SQL conditions on partnership ``p`` and influencer ``i``, params): the partnerships in the
+    filters' scope. A new report filter on partnerships or influencers is one entry here."""
+    conditions = [f"p.status IN ({', '.join(['%s'] * len(SIGNED_STATUSES))})"]
+    params = list(SIGNED_STATUSES)
+    if filters.get("campaign"):
+        conditions.append("p.campaign_id = %s")
+        params.append(_pk(filters["campaign"]))
+    if filters.get("objective"):
+        conditions.append(
+            f"p.campaign_id IN (SELECT id FROM {table(Campaign)} WHERE objective = %s)"  # noqa: S608
+        )
+        params.append(filters["objective"])
+    if filters.get("collaboration_type"):
+        conditions.append("p.collaboration_type = %s")
+        params.append(filters["collaboration_type"])
+    if filters.get("niche"):
+        links = table(Influencer.niches.through)
+        conditions.append(
+            f"EXISTS (SELECT 1 FROM {links} n WHERE n.influencer_id = p.influencer_id "  # noqa: S608
+            "AND n.niche_id = %s)"
+        )
+        params.append(_pk(filters["niche"]))
+    if filters.get("market"):
+        # The roster's country filter ignores case too (its index is on UPPER(country)).
+        conditions.append("UPPER(i.country) = UPPER(%s)")
+        params.append(filters["market"])
+    return conditions, params
+
+
+def comparison_sql(filters, ranges, *, reference=False):
+    """(SQL, params): per tier and collaboration type, the spend, deliverables, result sums and
+    followers x deliverables (`dt`), and per tier the distinct influencers, their audience and
+    those holding each type (`pi`, `it`). One row per (tier, type) present."""
+    platform = filters.get("platform")
+    after, before = filters.get("published_after"), filters.get("published_before")
+    narrowed = bool(platform or after or before)
+    conditions, params = scope_conditions(filters)
+    tier_key = tier_key_sql(filters.get("basis"), ranges, "i.followers", "p.tier_at_signing_id")
+    results = ", ".join(f"COALESCE(k.{name}, 0) AS {name}" for name in RESULT_TOTAL_FIELDS)
+    if narrowed:
+        kept_sql, kept_params = _kept_deliverables(platform, after, before, reference=reference)
+        kept = f"""
+            SELECT partnership_id, SUM(n) AS n, {sums()} FROM ({kept_sql}) kd
+            GROUP BY partnership_id
+        """  # noqa: S608
+        joins = f"JOIN kept k ON k.partnership_id = p.id JOIN ({_totals(reference)}) t ON t.partnership_id = p.id"  # noqa: E501
+        cost = contract_value_share("p.contract_value", "k.n", "t.n")
+        params = [*kept_params, *params]
+    else:
+        kept = _totals(reference)
+        joins = "LEFT JOIN kept k ON k.partnership_id = p.id"
+        cost = "p.contract_value"
+    sql = f"""
+        WITH kept AS ({kept}),
+        sp AS (
+            SELECT {tier_key} AS tier_key, p.influencer_id, p.collaboration_type,
+                   i.followers AS audience, {cost} AS cost, COALESCE(k.n, 0) AS n, {results}
+            FROM {table(Partnership)} p
+            JOIN {table(Influencer)} i ON i.id = p.influencer_id
+            {joins}
+            WHERE {" AND ".join(conditions)}
+        ),
+        dt AS (
+            SELECT tier_key, collaboration_type, COUNT(*) AS partnerships, SUM(cost) AS cost,
+                   SUM(n) AS deliverables, {sums()}, SUM(audience * n) AS followers
+            FROM sp
+            GROUP BY tier_key, collaboration_type
+        ),
+        pi AS (
+            SELECT tier_key, influencer_id, MAX(audience) AS audience,
+                   MAX(CASE WHEN collaboration_type = '{LONG_TERM}' THEN 1 ELSE 0 END) AS lt,
+                   MAX(CASE WHEN collaboration_type = '{ONE_OFF}' THEN 1 ELSE 0 END) AS oo
+            FROM sp
+            GROUP BY tier_key, influencer_id
+        ),
+        it AS (
+            SELECT tier_key, COUNT(*) AS influencers, SUM(audience) AS audience,
+                   SUM(lt) AS lt_influencers, SUM(lt * audience) AS lt_audience,
+                   SUM(oo) AS oo_influencers, SUM(oo * audience) AS oo_audience
+            FROM pi
+            GROUP BY tier_key
+        )
+        SELECT it.tier_key, it.influencers, it.audience, it.lt_influencers, it.lt_audience,
+               it.oo_influencers, it.oo_audience, dt.collaboration_type, dt.partnerships,
+               dt.cost, dt.deliverables, {", ".join(f"dt.{n}" for n in RESULT_TOTAL_FIELDS)},
+               dt.followers
+        FROM it JOIN dt ON dt.tier_key = it.tier_key
+    """  # noqa: S608
+    return sql, params
+
+
+def top_roi_sql(since, until, limit, *, reference=False):
+    """(SQL, params): influencers with the best ROI on deliverables published in [since, until]
+    (signed partnerships with a contract value; cost split as in the tier comparison)."""
+    statuses = ", ".join(["%s"] * len(SIGNED_STATUSES))
+    sql = f"""
+        WITH kept AS (
+            SELECT partnership_id, COUNT(*) AS n, SUM(revenue) AS revenue
+            FROM {table(Deliverable)}
+            WHERE published_on >= %s AND published_on <= %s
+            GROUP BY partnership_id
+        ),
+        pc AS (
+            SELECT p.influencer_id, SUM(k.revenue) AS revenue,
+                   SUM({contract_value_share("p.contract_value", "k.n", "t.n")}) AS cost
+            FROM kept k
+            JOIN {table(Partnership)} p ON p.id = k.partnership_id
+            JOIN ({_totals(reference)}) t ON t.partnership_id = k.partnership_id
+            WHERE p.status IN ({statuses}) AND p.contract_value > 0
+            GROUP BY p.influencer_id
+        )
+        SELECT influencer_id, cost, revenue FROM pc
+        ORDER BY (revenue - cost) / cost DESC, influencer_id
+        LIMIT %s
+    """  # noqa: S608
+    return sql, [since.isoformat(), until.isoformat(), *SIGNED_STATUSES, limit]
