@@ -53,6 +53,12 @@ class TierComparisonFilterForm(forms.Form):
     niche = NamedModelChoiceField(
         queryset=Niche.objects.order_by("name"), required=False, empty_label="All niches"
     )
+    market = forms.CharField(
+        label="Market (country)",
+        required=False,
+        max_length=100,
+        help_text="The influencer's country; any case.",
+    )
     collaboration_type = forms.ChoiceField(
         label="Collaboration type",
         choices=_blank("Long-term and one-off") + Partnership.CollaborationType.choices,
@@ -94,6 +100,7 @@ class TierComparisonFilterForm(forms.Form):
             "published_before": data.get("published_before"),
             "platform": data.get("platform") or None,
             "niche": data.get("niche"),
+            "market": (data.get("market") or "").strip() or None,
             "collaboration_type": data.get("collaboration_type") or None,
             "basis": data.get("basis") or TierBasis.CURRENT,
         }

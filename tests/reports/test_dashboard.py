@@ -191,10 +191,8 @@ def test_query_count_is_fixed(admin_client, tiers, django_assert_num_queries):
     make_rows(45)
     assert count() == five
     # session, user, pipeline, renewals (count, ids, rows), deliverables (due this week,
-    # overdue), campaigns, top ROI (report + influencers); PostgreSQL adds SET LOCAL in a
-    # savepoint (3 statements).
-    expected = 11 + (3 if connection.vendor == "postgresql" else 0)
-    with django_assert_num_queries(expected):
+    # overdue), campaigns, top ROI (report + influencers).
+    with django_assert_num_queries(11):
         admin_client.get(reverse("home"))
 
 
