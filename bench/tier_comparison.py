@@ -1,7 +1,7 @@
 """Time the tier comparison page on a large database, read only.
 
     env -u DEBUG DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/crm_bench \\
-        .venv/bin/python bench/tier_comparison.py [--runs 7] [--explain SCENARIO]
+        .venv/bin/python bench/tier_comparison.py [--runs 7] [--reference] [--explain SCENARIO]
 
 It runs with DEBUG off unless DEBUG is set (production renders templates without debug
 information and logs no queries).
@@ -10,6 +10,10 @@ Each scenario renders the whole page (view, one aggregate, template) through Dja
 factory, ``--runs`` times; nothing is cached between runs (the report has no cache at all), so
 every run plans and executes the query again. The connection is put in read-only mode first:
 the script cannot write to the shared benchmark database.
+
+``--reference`` also times the statement alone, as the page runs it (on the derived sums of
+`reports.models`) and as its reference reading over the base tables: what the derived tables
+earn, per scenario.
 """
 
 import argparse
@@ -33,13 +37,14 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
 from campaigns.models import Campaign  # noqa: E402
-from influencers.models import Niche  # noqa: E402
+from influencers.models import Influencer, Niche  # noqa: E402
 from influencers.tiers import tier_ranges  # noqa: E402
-from reports import selectors  # noqa: E402
+from reports import selectors, statements  # noqa: E402
+from reports.forms import TierComparisonFilterForm  # noqa: E402
 from reports.views import TierComparisonView  # noqa: E402
 
 
@@ -101,6 +106,7 @@ def scenarios():
         },
         "platform": {"platform": "tiktok"},
         "niche": {"niche": niche.pk},
+        "market": {"market": Influencer.objects.order_by("pk").first().country},
         "collaboration type": {"collaboration_type": "long_term"},
         "tier at signing": {"basis": "signing"},
     }
@@ -115,15 +121,22 @@ def render(params):
     return response
 
 
-def explain(params):
-    from reports.forms import TierComparisonFilterForm
-
+def explain(params, reference=False):
     filters = TierComparisonFilterForm(params).filters()
-    statement = selectors.comparison_statement(filters, tier_ranges())
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(statement.settings)
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, statement.params)
+    sql, sql_params = statements.comparison_sql(filters, tier_ranges(), reference=reference)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, sql_params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def statement_ms(params, runs, reference):
+    filters = TierComparisonFilterForm(params).filters()
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        selectors.tier_comparison(filters=filters, reference=reference)
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
 
 
 def baseline_ms(runs=3):
@@ -157,19 +170,23 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--explain", help="print the plan of one scenario and stop")
     parser.add_argument("--only", help="run only the scenarios whose name contains this")
+    parser.add_argument(
+        "--reference", action="store_true", help="also time the statement and its reference"
+    )
     args = parser.parse_args()
 
     read_only()
     cases = scenarios()
     if args.explain:
-        print(explain(cases[args.explain]))
+        print(explain(cases[args.explain], reference=args.reference))
         return
 
     print(f"database: {connection.settings_dict['NAME']} ({connection.vendor})")
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     print(f"baseline (bare sum over all deliverables): {baseline_ms():.0f} ms")
-    print("| scenario | first run | p50 | min | max |")
-    print("|---|---|---|---|---|")
+    extra = " statement p50 | reference p50 | ratio |" if args.reference else ""
+    print("| scenario | first run | p50 | min | max |" + extra)
+    print("|---|---|---|---|---|" + ("---|---|---|" if args.reference else ""))
     for name, params in cases.items():
         if args.only and args.only not in name:
             continue
@@ -178,10 +195,15 @@ def main():
             start = time.perf_counter()
             render(params)
             timings.append((time.perf_counter() - start) * 1000)
-        print(
+        line = (
             f"| {name} | {timings[0]:.0f} ms | {statistics.median(timings):.0f} ms "
             f"| {min(timings):.0f} ms | {max(timings):.0f} ms |"
         )
+        if args.reference:
+            derived = statement_ms(params, args.runs, reference=False)
+            plain = statement_ms(params, max(3, args.runs // 2), reference=True)
+            line += f" {derived:.0f} ms | {plain:.0f} ms | {plain / derived:.1f}x |"
+        print(line, flush=True)
     print(f"baseline again: {baseline_ms():.0f} ms")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 

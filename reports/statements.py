@@ -102,22 +102,20 @@ def _between(column, lowest, highest):
 
 
 def _kept_deliverables(platform, after, before, *, reference):
-    """(SQL, params): per partnership, the deliverables a platform and/or period filter keeps:
-    partnership_id, n and the result sums (possibly several rows per partnership)."""
+    """(SQL, params): the deliverables a platform and/or period filter keeps, as rows of
+    partnership_id, n and the result sums: one row per deliverable (the reference), or per month
+    row and per deliverable of a partly covered month. A partnership may have several rows; the
+    statement sums them, so no grouping here (a grouped subquery hides its row count from the
+    planner)."""
     deliverables = table(Deliverable)
-    count_sums = f"COUNT(*) AS n, {sums()}"
+    one_each = f"partnership_id, 1 AS n, {', '.join(RESULT_TOTAL_FIELDS)}"
     platform_sql, platform_params = ("platform = %s", [platform]) if platform else ("1 = 1", [])
     if reference:
         dated, params = ("1 = 1", [])
         if after is not None or before is not None:
             dated, params = _between("published_on", after, before)
-        sql = (
-            f"SELECT partnership_id, {count_sums} FROM {deliverables} "  # noqa: S608
-            f"WHERE {platform_sql} AND {dated} GROUP BY partnership_id"
-        )
+        sql = f"SELECT {one_each} FROM {deliverables} WHERE {platform_sql} AND {dated}"  # noqa: S608
         return sql, [*platform_params, *params]
-    months_table = table(PartnershipMonthResults)
-    month_sums = f"SUM(deliverables) AS n, {sums()}"
     if after is None and before is None:
         months, days = ("1 = 1", []), []
     else:
@@ -126,15 +124,15 @@ def _kept_deliverables(platform, after, before, *, reference):
         days = [_between("published_on", lowest, highest) for lowest, highest in spans]
     branches, params = [], []
     if months:
+        columns = f"partnership_id, deliverables AS n, {', '.join(RESULT_TOTAL_FIELDS)}"
         branches.append(
-            f"SELECT partnership_id, {month_sums} FROM {months_table} "  # noqa: S608
-            f"WHERE {platform_sql} AND {months[0]} GROUP BY partnership_id"
+            f"SELECT {columns} FROM {table(PartnershipMonthResults)} "  # noqa: S608
+            f"WHERE {platform_sql} AND {months[0]}"
         )
         params += [*platform_params, *months[1]]
     for dated, dated_params in days:
         branches.append(
-            f"SELECT partnership_id, {count_sums} FROM {deliverables} "  # noqa: S608
-            f"WHERE {platform_sql} AND {dated} GROUP BY partnership_id"
+            f"SELECT {one_each} FROM {deliverables} WHERE {platform_sql} AND {dated}"  # noqa: S608
         )
         params += [*platform_params, *dated_params]
     return " UNION ALL ".join(branches), params
@@ -200,8 +198,14 @@ def scope_conditions(filters):
 
 def comparison_sql(filters, ranges, *, reference=False):
     """(SQL, params): per tier and collaboration type, the spend, deliverables, result sums and
-    followers x deliverables (`dt`), and per tier the distinct influencers, their audience and
-    those holding each type (`pi`, `it`). One row per (tier, type) present."""
+    followers x deliverables (`dt`) and the partnerships (`pp`), and per tier the distinct
+    influencers, their audience and those holding each type (`pi`, `it`). One row per (tier,
+    type) present.
+
+    `sp` holds the partnerships in scope with what they carry: one row each without a platform
+    or period filter; with one, a row per kept month row or deliverable, each carrying its
+    share of the contract value (kept / all the partnership's deliverables, additive), so
+    `pp` counts each partnership once."""
     platform = filters.get("platform")
     after, before = filters.get("published_after"), filters.get("published_before")
     narrowed = bool(platform or after or before)
@@ -210,33 +214,40 @@ def comparison_sql(filters, ranges, *, reference=False):
     results = ", ".join(f"COALESCE(k.{name}, 0) AS {name}" for name in RESULT_TOTAL_FIELDS)
     if narrowed:
         kept_sql, kept_params = _kept_deliverables(platform, after, before, reference=reference)
-        kept = f"""
-            SELECT partnership_id, SUM(n) AS n, {sums()} FROM ({kept_sql}) kd
-            GROUP BY partnership_id
-        """  # noqa: S608
-        joins = f"JOIN kept k ON k.partnership_id = p.id JOIN ({_totals(reference)}) t ON t.partnership_id = p.id"  # noqa: E501
+        source = f"""({kept_sql}) k
+            JOIN {table(Partnership)} p ON p.id = k.partnership_id
+            JOIN ({_totals(reference)}) t ON t.partnership_id = p.id"""  # noqa: S608
         cost = contract_value_share("p.contract_value", "k.n", "t.n")
         params = [*kept_params, *params]
+        partnerships = """pp AS (
+            SELECT tier_key, collaboration_type, COUNT(*) AS partnerships
+            FROM (SELECT DISTINCT tier_key, collaboration_type, id FROM sp) x
+            GROUP BY tier_key, collaboration_type
+        ),"""
+        joined = """JOIN pp ON pp.tier_key = dt.tier_key
+            AND pp.collaboration_type = dt.collaboration_type"""
     else:
-        kept = _totals(reference)
-        joins = "LEFT JOIN kept k ON k.partnership_id = p.id"
+        # A signed partnership with no deliverable yet still counts (its sums are NULL).
+        source = f"""{table(Partnership)} p
+            LEFT JOIN ({_totals(reference)}) k ON k.partnership_id = p.id"""  # noqa: S608
         cost = "p.contract_value"
+        partnerships, joined = "", ""
+    counted = "pp.partnerships" if narrowed else "dt.rows AS partnerships"
     sql = f"""
-        WITH kept AS ({kept}),
-        sp AS (
-            SELECT {tier_key} AS tier_key, p.influencer_id, p.collaboration_type,
+        WITH sp AS (
+            SELECT {tier_key} AS tier_key, p.influencer_id, p.collaboration_type, p.id,
                    i.followers AS audience, {cost} AS cost, COALESCE(k.n, 0) AS n, {results}
-            FROM {table(Partnership)} p
+            FROM {source}
             JOIN {table(Influencer)} i ON i.id = p.influencer_id
-            {joins}
             WHERE {" AND ".join(conditions)}
         ),
         dt AS (
-            SELECT tier_key, collaboration_type, COUNT(*) AS partnerships, SUM(cost) AS cost,
+            SELECT tier_key, collaboration_type, COUNT(*) AS rows, SUM(cost) AS cost,
                    SUM(n) AS deliverables, {sums()}, SUM(audience * n) AS followers
             FROM sp
             GROUP BY tier_key, collaboration_type
         ),
+        {partnerships}
         pi AS (
             SELECT tier_key, influencer_id, MAX(audience) AS audience,
                    MAX(CASE WHEN collaboration_type = '{LONG_TERM}' THEN 1 ELSE 0 END) AS lt,
@@ -252,10 +263,11 @@ def comparison_sql(filters, ranges, *, reference=False):
             GROUP BY tier_key
         )
         SELECT it.tier_key, it.influencers, it.audience, it.lt_influencers, it.lt_audience,
-               it.oo_influencers, it.oo_audience, dt.collaboration_type, dt.partnerships,
+               it.oo_influencers, it.oo_audience, dt.collaboration_type, {counted},
                dt.cost, dt.deliverables, {", ".join(f"dt.{n}" for n in RESULT_TOTAL_FIELDS)},
                dt.followers
         FROM it JOIN dt ON dt.tier_key = it.tier_key
+        {joined}
     """  # noqa: S608
     return sql, params
 
