@@ -28,13 +28,13 @@ from partnerships.services import (
 )
 from reports import selectors
 from reports.forms import TierBasis
-from tests.reports.test_influencer_results import Status, table
 from tests.factories import (
     InfluencerFactory,
     NicheFactory,
     PartnershipFactory,
     published_deliverable,
 )
+from tests.reports.test_influencer_results import Status, table
 
 pytestmark = pytest.mark.django_db
 
