@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from audit.admin import HistoryAdminMixin
 from campaigns.models import Campaign
 from campaigns.services import campaign_objective_changed
+from crm.history import HistoryAdminMixin
 
 
 @admin.register(Campaign)
