@@ -116,7 +116,6 @@ def test_niches_alone_only_when_nothing_else_filters(tiers):
         ({"q": "ada"}, False),
         ({"platform": ["tiktok"]}, False),
         ({"followers_min": 0}, False),
-        ({"active_partnership": "false"}, False),
     ]:
         filterset = RosterFilterSet(
             {"niche": [beauty.pk], **extra}, queryset=Influencer.objects.all()
