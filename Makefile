@@ -47,6 +47,7 @@ test-fast: $(VENV)/.dev-deps
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff check --fix .
@@ -56,4 +57,4 @@ seed: $(VENV)/.run-deps
 	DEBUG=$${DEBUG:-true} $(MANAGE) seed_demo
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache

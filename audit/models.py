@@ -3,7 +3,7 @@
 The tracked models live in other apps; registering them here keeps their history tables in this
 app (audit_historicalinfluencer, ...) and leaves their models.py untouched. Every save() and
 delete() through the ORM writes a history row with the user of the current request
-(HistoryRequestMiddleware); bulk writes go through audit.services.
+(HistoryRequestMiddleware); bulk writes go through crm.history.
 """
 
 import simple_history

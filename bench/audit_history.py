@@ -1,4 +1,4 @@
-"""Bulk audit-trail recording: audit.services.history_record_bulk against simple-history's own
+"""Bulk audit-trail recording: crm.history.history_record_bulk against simple-history's own
 bulk_history_create, on a seeded PostgreSQL database of your own (never the shared crm_bench).
 
     createdb crm_d_bench   # or: psql -c 'CREATE DATABASE crm_d_bench'
@@ -25,7 +25,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from audit.services import history_record_bulk, history_record_objects  # noqa: E402
+from crm.history import history_record_bulk, history_record_objects  # noqa: E402
 from influencers.models import Influencer  # noqa: E402
 from partnerships.models import Deliverable  # noqa: E402
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from audit.admin import HistoryAdminMixin
 from campaigns.models import Campaign
+from crm.history import HistoryAdminMixin
 
 
 @admin.register(Campaign)

@@ -4,9 +4,9 @@ from campaigns import views
 
 app_name = "campaigns"
 
+# The list and the campaign page show partnership figures: partnerships/campaign_urls.py has
+# them, and crm/urls.py mounts both lists under this namespace.
 urlpatterns = [
-    path("", views.CampaignListView.as_view(), name="campaign-list"),
     path("new/", views.CampaignCreateView.as_view(), name="campaign-create"),
-    path("<int:pk>/", views.CampaignDetailView.as_view(), name="campaign-detail"),
     path("<int:pk>/edit/", views.CampaignUpdateView.as_view(), name="campaign-update"),
 ]

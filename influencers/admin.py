@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from audit.admin import HistoryAdminMixin
 from crm.concurrency import version_bump
+from crm.history import HistoryAdminMixin
 from influencers.models import Influencer, Interaction, Niche, SocialAccount, Tier
 from influencers.services import influencers_recompute_audience
 

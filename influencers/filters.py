@@ -9,7 +9,6 @@ from django.db.models import Exists, OuterRef
 from crm.fields import BoundedModelMultipleChoiceField
 from influencers.models import Influencer, Niche, Platform, SocialAccount, Tier
 from influencers.tiers import tiers_q
-from partnerships.models import Partnership
 
 SORTS = {
     "name": ("name", "id"),
@@ -74,11 +73,9 @@ class RosterFilterSet(django_filters.FilterSet):
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
         empty_label="Anyone",
     )
-    active_partnership = django_filters.BooleanFilter(
-        label="Has an active partnership",
-        method="filter_active_partnership",
-        widget=forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")]),
-    )
+
+    # The choice filters the roster template draws as its own <select>s (see the view's options).
+    option_fields = ("niche", "platform", "status", "owner")
 
     class Meta:
         model = Influencer
@@ -124,14 +121,6 @@ class RosterFilterSet(django_filters.FilterSet):
             return queryset
         accounts = SocialAccount.objects.filter(influencer=OuterRef("pk"), platform__in=value)
         return queryset.filter(Exists(accounts))
-
-    def filter_active_partnership(self, queryset, name, value):
-        if value is None:
-            return queryset
-        active = Partnership.objects.filter(
-            influencer=OuterRef("pk"), status=Partnership.Status.ACTIVE
-        )
-        return queryset.filter(Exists(active) if value else ~Exists(active))
 
     def filter_queryset_without_tier(self, queryset):
         """The result with every filter but the tier one: the base of the per-tier counts."""

@@ -23,6 +23,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from crm.csv_safety import FORMULA_TRIGGERS
+from crm.history import history_record_pks
 from influencers.models import Influencer, Niche, Platform, SocialAccount
 from influencers.services import influencers_recompute_audience
 
@@ -794,8 +795,6 @@ def _record_history(*, user, reason, records):
     """Bulk writes skip the audit trail's signals; record them in bulk (if the app is there)."""
     if not apps.is_installed("audit"):
         return
-    from audit.services import history_record_pks
-
     when = timezone.now()
     for model, history_type, pks in records:
         history_record_pks(

@@ -1,21 +1,16 @@
-"""Reads on influencers: the roster, its per-tier counts, the influencer page and the export."""
+"""Reads on influencers: the roster, its per-tier counts, the influencer page and the export.
+
+The influencer page's partnerships and results are read in partnerships/influencer_selectors.py."""
 
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import (
-    Case,
     Count,
-    DecimalField,
     Prefetch,
-    Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
-from crm.metrics import Results, deliverable_sums
 from influencers.models import (
     Influencer,
     Interaction,
@@ -24,7 +19,6 @@ from influencers.models import (
     SocialAccount,
 )
 from influencers.tiers import next_tier, range_q, tier_ranges
-from partnerships.models import Partnership
 
 ROW_ACCOUNT_FIELDS = ("id", "influencer_id", "platform", "handle", "is_primary", "followers")
 
@@ -149,57 +143,6 @@ def distance_to_next_tier(influencer):
     if tier is None:
         return None, None
     return tier, tier.min_followers - influencer.followers
-
-
-def influencer_partnerships(influencer):
-    """The influencer's partnerships with their campaign and deliverable totals summed in SQL."""
-    sums = deliverable_sums("deliverables__")
-    sums = {f"sum_{name}": expression for name, expression in sums.items()}
-    return (
-        Partnership.objects.filter(influencer=influencer)
-        .select_related("campaign", "tier_at_signing")
-        .annotate(deliverable_count=Count("deliverables"), **sums)
-        .order_by("-created_at", "-id")
-    )
-
-
-def partnership_results(partnership, followers=0):
-    """crm.metrics.Results of one annotated partnership (cost = its contract value)."""
-    row = {
-        key.removeprefix("sum_"): value
-        for key, value in vars(partnership).items()
-        if key.startswith("sum_")
-    }
-    return Results.from_row(
-        row,
-        cost=partnership.contract_value,
-        deliverables=partnership.deliverable_count,
-        followers=followers,
-    )
-
-
-def influencer_results(influencer):
-    """Results over every deliverable of the influencer, costed by the signed partnerships'
-    contract values: one aggregate query over the per-partnership sums."""
-    money = DecimalField(max_digits=16, decimal_places=2)
-    signed_cost = Case(
-        When(status__in=Partnership.SIGNED_STATUSES, then="contract_value"),
-        default=Value(0),
-        output_field=money,
-    )
-    per_partnership = influencer_partnerships(influencer).annotate(signed_cost=signed_cost)
-    totals = {
-        name: Coalesce(Sum(f"sum_{name}"), Value(0))
-        for name in deliverable_sums("deliverables__")
-        if name != "revenue"
-    }
-    row = per_partnership.order_by().aggregate(
-        cost=Coalesce(Sum("signed_cost"), Value(0), output_field=money),
-        revenue=Coalesce(Sum("sum_revenue"), Value(0), output_field=money),
-        deliverables=Coalesce(Sum("deliverable_count"), Value(0)),
-        **totals,
-    )
-    return Results.from_row(row, followers=influencer.followers)
 
 
 def influencer_interactions(influencer, limit=50):

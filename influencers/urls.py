@@ -4,9 +4,9 @@ from influencers import import_views, views
 
 app_name = "influencers"
 
+# The roster, its export and the influencer page read partnerships: partnerships/influencer_urls.py
+# has them, and crm/urls.py mounts both lists under this namespace.
 urlpatterns = [
-    path("", views.InfluencerListView.as_view(), name="influencer-list"),
-    path("export.csv", views.InfluencerExportView.as_view(), name="influencer-export"),
     path("new/", views.InfluencerCreateView.as_view(), name="influencer-create"),
     # Roster import (influencers/import_views.py)
     path("import/", import_views.InfluencerImportView.as_view(), name="influencer-import"),
@@ -26,13 +26,7 @@ urlpatterns = [
         import_views.InfluencerImportErrorsView.as_view(),
         name="import-errors",
     ),
-    path("<int:pk>/", views.InfluencerDetailView.as_view(), name="influencer-detail"),
     path("<int:pk>/edit/", views.InfluencerUpdateView.as_view(), name="influencer-update"),
     path("<int:pk>/delete/", views.InfluencerDeleteView.as_view(), name="influencer-delete"),
     path("<int:pk>/archive/", views.influencer_archive_view, name="influencer-archive"),
-    path(
-        "<int:pk>/interactions/new/",
-        views.interaction_create_view,
-        name="interaction-create",
-    ),
 ]

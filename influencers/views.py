@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
 from crm.concurrency import EditConflict, refuse_conflict, stale_version_conflict
 from crm.csv_safety import neutralise_row
@@ -18,7 +18,6 @@ from influencers import selectors
 from influencers.filters import SORTS, RosterFilterSet
 from influencers.forms import (
     InfluencerForm,
-    InteractionForm,
     RosterDisplayForm,
     SocialAccountFormSet,
     select_options,
@@ -29,7 +28,6 @@ from influencers.services import (
     influencer_create,
     influencer_delete,
     influencer_update,
-    interaction_create,
     normalise_handle,
 )
 
@@ -37,10 +35,15 @@ ACCOUNT_FIELDS = ("platform", "handle", "url", "followers", "engagement_rate", "
 
 
 class RosterMixin:
-    """Parses the roster's query string into a FilterSet and display options."""
+    """Parses the roster's query string into a FilterSet and display options.
+
+    The routed roster pages (partnerships/influencer_views.py) use a FilterSet with a partnership
+    filter added; this one knows only influencers."""
+
+    filterset_class = RosterFilterSet
 
     def get_filterset(self):
-        return RosterFilterSet(self.request.GET or None, queryset=selectors.roster_base())
+        return self.filterset_class(self.request.GET or None, queryset=selectors.roster_base())
 
     def filtered(self, filterset):
         # An invalid filter value (a deleted tier, "abc" as followers) shows an empty result and
@@ -86,8 +89,7 @@ class InfluencerListView(RosterMixin, TemplateView):
         options = {}
         if not self.partial():
             options = {
-                name: select_options(filterset.form[name])
-                for name in ("niche", "platform", "status", "owner", "active_partnership")
+                name: select_options(filterset.form[name]) for name in filterset.option_fields
             }
             options.update(
                 sort=select_options(display["sort"]), per_page=select_options(display["per_page"])
@@ -173,61 +175,6 @@ class Echo:
 
     def write(self, value):
         return value
-
-
-class InfluencerDetailView(DetailView):
-    template_name = "influencers/influencer_detail.html"
-    context_object_name = "influencer"
-
-    def get_object(self, queryset=None):
-        try:
-            return selectors.influencer_detail(self.kwargs["pk"])
-        except Influencer.DoesNotExist as error:
-            raise Http404("No such influencer.") from error
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        influencer = self.object
-        next_tier, to_next = selectors.distance_to_next_tier(influencer)
-        partnerships = [
-            (partnership, selectors.partnership_results(partnership))
-            for partnership in selectors.influencer_partnerships(influencer)
-        ]
-        context.update(
-            accounts=list(influencer.accounts.all()),
-            niches=list(influencer.niches.all()),
-            next_tier=next_tier,
-            to_next_tier=to_next,
-            partnerships=partnerships,
-            results=selectors.influencer_results(influencer),
-            interactions=selectors.influencer_interactions(influencer),
-        )
-        if "interaction_form" not in context and self.request.user.has_perm(
-            "influencers.add_interaction"
-        ):
-            context["interaction_form"] = InteractionForm(influencer=influencer)
-        return context
-
-
-@require_POST
-@permission_required("influencers.add_interaction", raise_exception=True)
-def interaction_create_view(request, pk):
-    influencer = get_object_or_404(Influencer, pk=pk)
-    form = InteractionForm(request.POST, influencer=influencer)
-    if form.is_valid():
-        try:
-            interaction_create(influencer=influencer, author=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, "Interaction logged.")
-            return redirect(f"{influencer.get_absolute_url()}#interactions")
-    view = InfluencerDetailView(request=request, kwargs={"pk": pk}, args=())
-    view.object = view.get_object()
-    context = view.get_context_data(interaction_form=form)
-    response = view.render_to_response(context)
-    response.status_code = 400
-    return response
 
 
 def _accounts_summary(accounts):

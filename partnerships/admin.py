@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from audit.admin import HistoryAdminMixin
 from crm.concurrency import version_bump
+from crm.history import HistoryAdminMixin
 from partnerships.models import Deliverable, Partnership, PartnershipStatusChange
 from partnerships.services import partnership_apply_terms
 

@@ -1,9 +1,11 @@
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 
 from campaigns.models import Campaign
 from crm.fields import FastSelect, NamedModelChoiceField
+from influencers.filters import RosterFilterSet
 from influencers.models import Tier
 from influencers.tiers import tiers_q
 from partnerships.models import Deliverable, Partnership
@@ -111,3 +113,25 @@ class DeliverableFilter(StyledFilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_q()) if value else queryset
+
+
+class PartnershipRosterFilterSet(RosterFilterSet):
+    """The roster's filters plus "has an active partnership". That one filter reads partnerships,
+    so it is added here, above influencers; the roster pages use this FilterSet
+    (partnerships/influencer_views.py)."""
+
+    active_partnership = django_filters.BooleanFilter(
+        label="Has an active partnership",
+        method="filter_active_partnership",
+        widget=forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")]),
+    )
+
+    option_fields = (*RosterFilterSet.option_fields, "active_partnership")
+
+    def filter_active_partnership(self, queryset, name, value):
+        if value is None:
+            return queryset
+        active = Partnership.objects.filter(
+            influencer=OuterRef("pk"), status=Partnership.Status.ACTIVE
+        )
+        return queryset.filter(Exists(active) if value else ~Exists(active))

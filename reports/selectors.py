@@ -11,10 +11,10 @@ from django.db.models import Count
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from campaigns.selectors import with_totals
 from crm.metrics import COUNT_FIELDS, Results, money_total, ratio, share
 from influencers.models import Influencer
 from influencers.tiers import tier_ranges
+from partnerships.campaign_selectors import with_totals
 from partnerships.models import Deliverable, Partnership
 from partnerships.selectors import RENEWAL_WINDOW_DAYS, overdue_q, renewal_due_q
 from reports.statements import LONG_TERM, NO_TIER, ONE_OFF, comparison_sql, top_roi_sql

@@ -1,9 +1,11 @@
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from influencers.models import Tier
-from tests.factories import UserFactory
+from influencers.models import Influencer, Tier
+from tests.factories import InfluencerFactory, NicheFactory, UserFactory
 
 DEFAULT_TIERS = [("Nano", 0), ("Micro", 1_000), ("Macro", 100_000), ("Mega", 1_000_000)]
 
@@ -57,3 +59,46 @@ def fast_password_hashing(settings):
     """Tests log in many times (lockout, browser tests): a cheap hasher keeps them fast.
     Production keeps Django's default PBKDF2."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def roster(tiers):
+    """Five hand-built influencers across tiers, niches and platforms, for the roster filters."""
+    beauty = NicheFactory(name="Beauty", slug="beauty")
+    gaming = NicheFactory(name="Gaming", slug="gaming")
+    owner = UserFactory(username="marketer")
+    people = {
+        "Ana Nano": InfluencerFactory(
+            name="Ana Nano", audience=500, niches=[beauty], audience__handle="ana.small"
+        ),
+        "Ben Micro Beauty": InfluencerFactory(
+            name="Ben Micro Beauty",
+            audience=5_000,
+            niches=[beauty],
+            audience__platform="tiktok",
+            audience__handle="benbeauty",
+            audience__engagement_rate=Decimal("6.5"),
+            country="France",
+            owner=owner,
+        ),
+        "Cleo Micro Gaming": InfluencerFactory(
+            name="Cleo Micro Gaming",
+            audience=50_000,
+            niches=[gaming],
+            audience__platform="twitch",
+            audience__handle="cleoplays",
+            email="cleo@studio.example",
+        ),
+        "Dan Macro": InfluencerFactory(
+            name="Dan Macro",
+            audience=250_000,
+            niches=[beauty, gaming],
+            audience__platform="youtube",
+            audience__handle="dantube",
+            status=Influencer.Status.PAUSED,
+        ),
+        "Eve Mega": InfluencerFactory(
+            name="Eve Mega", audience=2_000_000, audience__handle="eve", country="france"
+        ),
+    }
+    return {"beauty": beauty, "gaming": gaming, "owner": owner, "tiers": tiers, **people}

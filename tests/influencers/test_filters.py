@@ -1,13 +1,10 @@
 """The roster's FilterSet: each filter alone, and combined, against hand-built influencers."""
 
-from decimal import Decimal
-
 import pytest
 
 from influencers.filters import RosterFilterSet
 from influencers.models import Influencer
-from partnerships.models import Partnership
-from tests.factories import InfluencerFactory, NicheFactory, PartnershipFactory, UserFactory
+from tests.factories import InfluencerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,48 +13,6 @@ def names(data):
     filterset = RosterFilterSet(data, queryset=Influencer.objects.all())
     assert filterset.is_valid(), filterset.errors
     return sorted(filterset.qs.values_list("name", flat=True))
-
-
-@pytest.fixture
-def roster(tiers):
-    beauty = NicheFactory(name="Beauty", slug="beauty")
-    gaming = NicheFactory(name="Gaming", slug="gaming")
-    owner = UserFactory(username="marketer")
-    people = {
-        "Ana Nano": InfluencerFactory(
-            name="Ana Nano", audience=500, niches=[beauty], audience__handle="ana.small"
-        ),
-        "Ben Micro Beauty": InfluencerFactory(
-            name="Ben Micro Beauty",
-            audience=5_000,
-            niches=[beauty],
-            audience__platform="tiktok",
-            audience__handle="benbeauty",
-            audience__engagement_rate=Decimal("6.5"),
-            country="France",
-            owner=owner,
-        ),
-        "Cleo Micro Gaming": InfluencerFactory(
-            name="Cleo Micro Gaming",
-            audience=50_000,
-            niches=[gaming],
-            audience__platform="twitch",
-            audience__handle="cleoplays",
-            email="cleo@studio.example",
-        ),
-        "Dan Macro": InfluencerFactory(
-            name="Dan Macro",
-            audience=250_000,
-            niches=[beauty, gaming],
-            audience__platform="youtube",
-            audience__handle="dantube",
-            status=Influencer.Status.PAUSED,
-        ),
-        "Eve Mega": InfluencerFactory(
-            name="Eve Mega", audience=2_000_000, audience__handle="eve", country="france"
-        ),
-    }
-    return {"beauty": beauty, "gaming": gaming, "owner": owner, "tiers": tiers, **people}
 
 
 def test_no_filter_lists_everyone(roster):
@@ -123,14 +78,6 @@ def test_status(roster):
 
 def test_owner(roster):
     assert names({"owner": roster["owner"].pk}) == ["Ben Micro Beauty"]
-
-
-def test_has_an_active_partnership(roster):
-    PartnershipFactory(influencer=roster["Eve Mega"], status=Partnership.Status.ACTIVE)
-    PartnershipFactory(influencer=roster["Ana Nano"], status=Partnership.Status.PROSPECT)
-    assert names({"active_partnership": "true"}) == ["Eve Mega"]
-    assert "Eve Mega" not in names({"active_partnership": "false"})
-    assert len(names({"active_partnership": "false"})) == 4
 
 
 def test_tier_niche_and_text_combined(roster):

@@ -21,9 +21,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.services import history_record_bulk
 from campaigns.models import Campaign
 from crm import roles
+from crm.history import history_record_bulk
 from crm.roles import user_assign_role
 from influencers.models import Influencer, Interaction, Niche, Platform, SocialAccount
 from influencers.services import influencers_recompute_audience

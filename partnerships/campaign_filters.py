@@ -1,9 +1,12 @@
+"""The campaign list's filters and sorts; sorting by committed, left or partnership count reads
+the partnerships, so the FilterSet lives here, above campaigns."""
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 
 from campaigns.models import Campaign
-from campaigns.selectors import with_totals
+from partnerships.campaign_selectors import with_totals
 
 SORT_BY_TOTALS = {"committed", "left", "partnerships"}
 

@@ -3,14 +3,14 @@ from decimal import Decimal
 import pytest
 
 from campaigns.models import Campaign
-from campaigns.selectors import (
-    campaign_list,
+from campaigns.selectors import campaign_list
+from influencers.tiers import range_for, tier_ranges
+from partnerships.campaign_selectors import (
     campaign_partnerships,
     campaign_summary,
     campaign_totals,
     with_totals,
 )
-from influencers.tiers import range_for, tier_ranges
 from partnerships.models import Partnership
 from tests.factories import CampaignFactory, TierFactory
 

@@ -1,4 +1,7 @@
-"""Writes to the audit trail that django-simple-history does not make by itself.
+"""The audit trail's generic helpers: django-simple-history plumbing that names no app's model.
+
+Every app's admin and bulk writers use these, so they live here, below the apps; the audit app
+registers the audited models (audit/models.py) and shows their history.
 
 simple-history records save() and delete(), but nothing for bulk_create, bulk_update or
 QuerySet.update(). Code that writes in bulk (demo seeding, the roster import, recomputes) calls
@@ -7,6 +10,8 @@ the database, however many there are.
 """
 
 from django.db import connections, router, transaction
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
 
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
@@ -102,3 +107,17 @@ def history_record_pks(*, model, pks, history_type="+", user=None, change_reason
                 when=when,
             )
     return written
+
+
+class HistoryAdminMixin:
+    """For a ModelAdmin of an audited model: the admin's "History" button opens the audit trail
+    (who changed which fields, when) instead of the admin's own action log.
+
+        class TierAdmin(HistoryAdminMixin, admin.ModelAdmin): ...
+    """
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404("No such record.")
+        opts = self.model._meta
+        return redirect("audit:object-history", opts.app_label, opts.model_name, int(object_id))
