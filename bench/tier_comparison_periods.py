@@ -1,13 +1,12 @@
 """Time the tier comparison page over a range of publish periods, read only.
 
     env -u DEBUG DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/crm_bench \\
-        .venv/bin/python bench/tier_comparison_periods.py [--runs 5] [--serial]
+        .venv/bin/python bench/tier_comparison_periods.py [--runs 5]
 
 Periods relative to today, from one whole month to everything published: whole months only,
 months partly covered on one or both sides, and periods ending today. Each renders the whole
 page through the view (`tier_comparison.render`); p50 of ``--runs``. For an A/B against another
 commit, copy this file and tier_comparison.py into a worktree of it and run both in turn.
-``--serial`` runs the one-pass period statement without its parallel worker, to compare.
 """
 
 import argparse
@@ -46,13 +45,8 @@ def periods(today):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--serial", action="store_true", help="no parallel worker")
     args = parser.parse_args()
     bench.read_only()
-    if args.serial:
-        from reports import selectors
-
-        selectors.PERIOD_ROWS_SETTINGS = selectors.REPORT_SETTINGS
     print(f"baseline (bare sum over all deliverables): {bench.baseline_ms():.0f} ms")
     print(f"database: {connection.settings_dict['NAME']} ({connection.vendor})")
     print("| period | from | to | p50 | min |")

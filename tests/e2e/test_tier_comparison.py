@@ -3,6 +3,7 @@ compare-two-tiers view."""
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -107,3 +108,25 @@ def test_compare_two_tiers(page, live_server, login, data):
     expect(table.locator("tr", has_text="CPM")).to_contain_text("40.00")  # 4,000 / 100,000
     expect(table.locator("tr", has_text="CPM")).to_contain_text("100.00")
     expect(page.locator("#readings")).to_contain_text("Too little data to tell")
+
+
+def test_market_filter_narrows_the_comparison_and_the_export(page, live_server, login, data):
+    """Max (Macro) is the only influencer in Germany: typed in lower case, the market keeps his
+    deal alone, and the export link carries the filter."""
+    InfluencerFactory._meta.model.objects.filter(name="Max").update(country="Germany")
+    login("marta", "correct-horse-battery")
+    page.goto(f"{live_server.url}/reports/tiers/")
+    page.get_by_label("Market (country)").fill("germany")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**market=germany*")
+    macro_row = page.locator("#tier-table tbody tr[data-tier='Macro']")
+    micro_row = page.locator("#tier-table tbody tr[data-tier='Micro']")
+    expect(macro_row).to_contain_text("EUR 4,000.00")
+    expect(micro_row).not_to_contain_text("EUR 10,000.00")
+    expect(micro_row.locator("td").nth(0)).to_have_text("0")  # no Micro influencer in Germany
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    macro = next(line for line in lines if line.startswith("Macro,"))
+    assert "4000.00" in macro
+    assert next(line for line in lines if line.startswith("Micro,")).split(",")[1] == "0"
