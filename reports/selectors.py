@@ -17,7 +17,15 @@ from influencers.tiers import tier_ranges
 from partnerships.campaign_selectors import with_totals
 from partnerships.models import Deliverable, Partnership
 from partnerships.selectors import RENEWAL_WINDOW_DAYS, overdue_q, renewal_due_q
-from reports.statements import LONG_TERM, NO_TIER, ONE_OFF, comparison_sql, top_roi_sql
+from reports.statements import (
+    LONG_TERM,
+    NO_TIER,
+    ONE_OFF,
+    comparison_sql,
+    influencer_rows_sql,
+    top_roi_sql,
+    uses_influencer_rows,
+)
 
 # The compare view refuses to call a winner on fewer deliverables than this per tier.
 MIN_DELIVERABLES = 30
@@ -82,6 +90,20 @@ def _int(value):
     return int(value or 0)
 
 
+def _tier_totals(rows):
+    """`influencer_rows_sql`'s rows in `comparison_sql`'s shape: each (tier, type) row also
+    carries its tier's distinct influencers, their audience and those holding each type."""
+    tiers = {}
+    for row in rows:
+        tier = tiers.setdefault(row["tier_key"], {"influencers": 0, "audience": 0})
+        tier["influencers"] += _int(row["tier_influencers"])
+        tier["audience"] += _int(row["tier_audience"])
+        prefix = "lt" if row["collaboration_type"] == LONG_TERM else "oo"
+        tier[f"{prefix}_influencers"] = _int(row["type_influencers"])
+        tier[f"{prefix}_audience"] = _int(row["type_audience"])
+    return [{**row, **tiers[row["tier_key"]]} for row in rows]
+
+
 def tier_comparison(*, filters, reference=False):
     """Both tables of the tier comparison: per tier, and per tier split by collaboration type.
     With ``reference``, from the base tables alone (`reports.statements`).
@@ -89,7 +111,10 @@ def tier_comparison(*, filters, reference=False):
     Two queries whatever the data size: the tier list and one aggregate.
     """
     ranges = tier_ranges()
-    rows = _fetch(*comparison_sql(filters, ranges, reference=reference))
+    if not reference and uses_influencer_rows(filters):
+        rows = _tier_totals(_fetch(*influencer_rows_sql(filters, ranges)))
+    else:
+        rows = _fetch(*comparison_sql(filters, ranges, reference=reference))
     by_tier = {}
     for row in rows:
         key = row["tier_key"]

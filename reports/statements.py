@@ -27,7 +27,7 @@ from django.db import connection
 from campaigns.models import Campaign
 from influencers.models import Influencer
 from partnerships.models import RESULT_TOTAL_FIELDS, Deliverable, Partnership
-from reports.models import PartnershipMonthResults, PartnershipResults
+from reports.models import InfluencerResults, PartnershipMonthResults, PartnershipResults
 
 SIGNED_STATUSES = tuple(Partnership.SIGNED_STATUSES)
 LONG_TERM = Partnership.CollaborationType.LONG_TERM
@@ -166,11 +166,15 @@ def _pk(value):
     return getattr(value, "pk", value)
 
 
-def scope_conditions(filters):
-    """(SQL conditions on partnership ``p`` and influencer ``i``, params): the partnerships in the
-    filters' scope. A new report filter on partnerships or influencers is one entry here."""
-    conditions = [f"p.status IN ({', '.join(['%s'] * len(SIGNED_STATUSES))})"]
-    params = list(SIGNED_STATUSES)
+def scope_conditions(filters, rows="p"):
+    """(SQL conditions, params): the partnerships in the filters' scope, on the partnerships
+    ``p`` and their influencer ``i``; with ``rows`` = "x", on the per-influencer rows ``x``
+    instead (signed partnerships only, no campaign: `uses_influencer_rows`). A new report
+    filter on partnerships or influencers is one entry here."""
+    conditions, params = [], []
+    if rows == "p":
+        conditions.append(f"p.status IN ({', '.join(['%s'] * len(SIGNED_STATUSES))})")
+        params += SIGNED_STATUSES
     if filters.get("campaign"):
         conditions.append("p.campaign_id = %s")
         params.append(_pk(filters["campaign"]))
@@ -180,12 +184,12 @@ def scope_conditions(filters):
         )
         params.append(filters["objective"])
     if filters.get("collaboration_type"):
-        conditions.append("p.collaboration_type = %s")
+        conditions.append(f"{rows}.collaboration_type = %s")
         params.append(filters["collaboration_type"])
     if filters.get("niche"):
         links = table(Influencer.niches.through)
         conditions.append(
-            f"EXISTS (SELECT 1 FROM {links} n WHERE n.influencer_id = p.influencer_id "  # noqa: S608
+            f"EXISTS (SELECT 1 FROM {links} n WHERE n.influencer_id = {rows}.influencer_id "  # noqa: S608
             "AND n.niche_id = %s)"
         )
         params.append(_pk(filters["niche"]))
@@ -193,7 +197,46 @@ def scope_conditions(filters):
         # The roster's country filter ignores case too (its index is on UPPER(country)).
         conditions.append("UPPER(i.country) = UPPER(%s)")
         params.append(filters["market"])
-    return conditions, params
+    return conditions or ["1 = 1"], params
+
+
+# Filters the per-influencer rows answer: they hold neither campaigns nor platforms nor dates.
+INFLUENCER_ROW_FILTERS = {"basis", "collaboration_type", "niche", "market"}
+
+
+def uses_influencer_rows(filters):
+    return all(key in INFLUENCER_ROW_FILTERS for key, value in filters.items() if value)
+
+
+def influencer_rows_sql(filters, ranges):
+    """(SQL, params): per tier and collaboration type, the same sums as `comparison_sql` from
+    reports_influencerresults (one row per influencer, tier at signing and type), with the
+    distinct influencers and their audience per type (``type_*``) and per tier (``tier_*``)
+    as sums of the rows' first-of flags: no join to the partnerships, no grouping per
+    influencer."""
+    signing = filters.get("basis") == SIGNING
+    tier_key = tier_key_sql(filters.get("basis"), ranges, "i.followers", "x.tier_at_signing_id")
+    # At signing a row is the only one of its influencer, tier and type.
+    type_flag = "1" if signing else "x.first_of_influencer_type"
+    tier_flag = "x.first_of_influencer_tier" if signing else "x.first_of_influencer"
+    if filters.get("collaboration_type"):
+        tier_flag = type_flag  # only this type's rows are in scope
+    conditions, params = scope_conditions(filters, rows="x")
+    sql = f"""
+        SELECT {tier_key} AS tier_key, x.collaboration_type,
+               SUM(x.partnerships) AS partnerships, SUM(x.contract_value) AS cost,
+               SUM(x.deliverables) AS deliverables, {sums("x.")},
+               SUM(x.deliverables * i.followers) AS followers,
+               SUM({type_flag}) AS type_influencers,
+               SUM({type_flag} * i.followers) AS type_audience,
+               SUM({tier_flag}) AS tier_influencers,
+               SUM({tier_flag} * i.followers) AS tier_audience
+        FROM {table(InfluencerResults)} x
+        JOIN {table(Influencer)} i ON i.id = x.influencer_id
+        WHERE {" AND ".join(conditions)}
+        GROUP BY 1, 2
+    """  # noqa: S608
+    return sql, params
 
 
 def comparison_sql(filters, ranges, *, reference=False):
