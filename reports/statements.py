@@ -15,8 +15,9 @@ Scope
 `comparison_sql(..., reference=True)` reads the deliverables themselves: a plain GROUP BY over
 the base tables, the definition of every number. Without ``reference`` the same statement reads
 the per-partnership sums of `reports.models` instead (whole months from the month rows, the
-days of a partly covered month from the deliverables' publish-date index). The tests compare
-the two after random writes.
+days of a partly covered month from the deliverables' publish-date index), and
+`influencer_rows_sql` answers the filters that need no campaign, platform or date from the
+per-influencer rows. The tests compare both with the reference after random writes.
 """
 
 from calendar import monthrange
