@@ -95,6 +95,23 @@ def period_split(after, before):
     return (first, last), days
 
 
+def widened_period(after, before):
+    """(after, before), each moved to its month's edge when no deliverable was published on the
+    days in between: the same deliverables, but a partly covered month (typically the current
+    one, for a period ending today) is then read from its month rows, not deliverable by
+    deliverable. One indexed EXISTS per partly covered end."""
+    published = Deliverable.objects.order_by()
+    if after is not None and after.day != 1:
+        start = after.replace(day=1)
+        if not published.filter(published_on__gte=start, published_on__lt=after).exists():
+            after = start
+    if before is not None and before != _month_end(before):
+        end = _month_end(before)
+        if not published.filter(published_on__gt=before, published_on__lte=end).exists():
+            before = end
+    return after, before
+
+
 def _between(column, lowest, highest):
     """(SQL, params): ``column`` within [lowest, highest] (None: open)."""
     kept = [(f"{column} >= %s", lowest), (f"{column} <= %s", highest)]
@@ -121,7 +138,7 @@ def _kept_deliverables(platform, after, before, *, reference):
     if after is None and before is None:
         months, days = ("1 = 1", []), []
     else:
-        whole, spans = period_split(after, before)
+        whole, spans = period_split(*widened_period(after, before))
         months = _between("month", *whole) if whole else None
         days = [_between("published_on", lowest, highest) for lowest, highest in spans]
     branches, params = [], []
