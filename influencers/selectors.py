@@ -79,17 +79,14 @@ def roster_tier_counts(queryset, selected_tiers=()):
     """How many influencers of ``queryset`` fall in each tier, and the total of the selected tiers
     (or of everyone when none is selected). One aggregate; ``queryset`` excludes the tier filter, so
     the counts say what picking another tier would give."""
-    return _tier_counts(queryset.order_by(), selected_tiers, "pk")
+    return _tier_counts(queryset.order_by(), selected_tiers)
 
 
-def _tier_counts(queryset, selected_tiers, key, distinct=False):
+def _tier_counts(queryset, selected_tiers):
     ranges = tier_ranges()
     selected = {tier.pk for tier in selected_tiers}
-    aggregates = {
-        f"t{index}": Count(key, filter=range_q(r), distinct=distinct)
-        for index, r in enumerate(ranges)
-    }
-    totals = queryset.aggregate(total=Count(key, distinct=distinct), **aggregates)
+    aggregates = {f"t{index}": Count("pk", filter=range_q(r)) for index, r in enumerate(ranges)}
+    totals = queryset.aggregate(total=Count("pk"), **aggregates)
     counts = [
         TierCount(r, totals[f"t{index}"], r.tier.pk in selected) for index, r in enumerate(ranges)
     ]

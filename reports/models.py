@@ -1,16 +1,17 @@
 """Derived data: sums of deliverables' results that the reports read instead of a million rows.
 
-Both tables are kept by the database itself: triggers on partnerships_deliverable, created by
-migration reports 0002 on PostgreSQL and on SQLite, add each inserted deliverable to its rows,
-take each deleted one out, and do both for an update. So every write path (forms, admin,
-imports, ``bulk_create``, ``QuerySet.update()``/``.delete()``, cascades, raw SQL, data
-migrations) keeps them right, and no code calls a refresh. A row whose count drops to zero is
-deleted. ``manage.py reports_check`` compares them with the deliverables; ``--rebuild`` rewrites
-them.
+Every table is kept by the database itself, on PostgreSQL and on SQLite. The triggers of
+migration 0002 on partnerships_deliverable add each inserted deliverable to its partnership's
+sums, take each deleted one out, and do both for an update (a row whose count drops to zero is
+deleted). The triggers of migration 0004 rewrite an influencer's per-influencer rows whenever
+one of their partnerships or its sums change. So every write path (forms, admin, imports,
+``bulk_create``, ``QuerySet.update()``/``.delete()``, cascades, raw SQL, data migrations) keeps
+them right, and no code calls a refresh. ``manage.py reports_check`` compares them with their
+definitions; ``--rebuild`` rewrites them.
 
-Only sums live here: what a report reads of a partnership (status, type, contract value, tier at
-signing) or of its influencer (followers, country, niches) is read from its own table on every
-load, so no other write has to touch these rows.
+Only sums live here, with the partnership's own type and tier at signing on the per-influencer
+rows: what a report reads of an influencer (followers, country, niches), a campaign or the tier
+thresholds is read from its own table on every load, so no other write has to touch these rows.
 """
 
 from decimal import Decimal
