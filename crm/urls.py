@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from campaigns import urls as campaign_urls
+from crm.forms import LoginForm
 from influencers import urls as influencer_urls
 from influencers.views import tier_stylesheet
 from partnerships import campaign_urls as partnership_campaign_urls
@@ -20,7 +21,9 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
