@@ -1,5 +1,5 @@
-"""Hostile requests that reached the database raw, or rights an Admin-role user should not have:
-empty result, never a 500 (PostgreSQL refuses a NUL byte in any string parameter)."""
+"""Hostile requests that reached the database raw (PostgreSQL refuses a NUL byte in any string
+parameter) answer a clear refusal, never a 500; and rights an Admin-role user must not grant."""
 
 import pytest
 from django.urls import reverse
