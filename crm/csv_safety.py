@@ -1,13 +1,20 @@
 """Make exported cells safe to open in a spreadsheet (CSV/formula injection).
 
 A text cell that starts with one of these characters is read as a formula by Excel, LibreOffice
-and Google Sheets; prefixing a single quote makes it plain text. Numbers are left as numbers, so a
-negative amount stays a number.
+and Google Sheets; prefixing a single quote makes it plain text. A spreadsheet may also open the
+file with ";" or a tab as the separator (the usual one in many European locales) and split a
+cell there: every piece that would then start with a trigger gets the quote after its separator
+too. Numbers are left as numbers, so a negative amount stays a number.
 """
 
+import re
 from decimal import Decimal
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGER = "[=+\\-@\t\r]"
+# A separator a spreadsheet may split on, followed by a trigger (or already neutralised).
+_INNER = re.compile(f"([,;\t])(?={_TRIGGER})")
+_INNER_NEUTRALISED = re.compile(f"([,;\t])'(?={_TRIGGER})")
 
 
 def neutralise(value):
@@ -18,7 +25,7 @@ def neutralise(value):
         return "yes" if value else "no"
     if isinstance(value, (int, float, Decimal)):
         return value
-    text = str(value)
+    text = _INNER.sub(r"\1'", str(value))
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
@@ -26,3 +33,10 @@ def neutralise(value):
 
 def neutralise_row(values):
     return [neutralise(value) for value in values]
+
+
+def restore(text):
+    """The text as it was before `neutralise` (an export of ours read back by an import)."""
+    if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_TRIGGERS:
+        text = text[1:]
+    return _INNER_NEUTRALISED.sub(r"\1", text)

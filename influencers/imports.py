@@ -11,6 +11,7 @@ re-import updates and never duplicates.
 import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -22,7 +23,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from crm.csv_safety import FORMULA_TRIGGERS
+from crm.csv_safety import restore
 from crm.history import history_record_pks
 from influencers.models import Influencer, Niche, Platform, SocialAccount
 from influencers.services import influencers_recompute_audience
@@ -196,7 +197,7 @@ def _check_header(header_cells):
             f"Unknown column(s) in the header row: {', '.join(unknown)}. "
             f"Use the template's column names."
         )
-    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    duplicated = sorted(column for column, n in Counter(columns).items() if n > 1)
     if duplicated:
         raise ImportFileError(f"Column(s) appear twice in the header row: {', '.join(duplicated)}.")
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
@@ -257,11 +258,8 @@ def _clean_cell(value):
         return value
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    text = str(value).strip()
-    # Our own exports prefix formula-looking text with a quote; take it off again on the way in.
-    if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_TRIGGERS:
-        text = text[1:]
-    return text
+    # Our own exports quote formula-looking text (crm.csv_safety); take it off on the way in.
+    return restore(str(value).strip())
 
 
 def _describe_decode_error(data, error):

@@ -216,6 +216,18 @@ def test_missing_required_column_is_named(marketer_client, roster_refs):
     )
 
 
+def test_a_header_repeating_one_column_100000_times_is_refused_at_once(
+    marketer_client, roster_refs
+):
+    """The duplicate-column check is linear: a 700 KB header of 100,000 "name" columns once
+    kept a worker busy until it was killed (a count per column, 10^10 comparisons)."""
+    header = ["name"] * 100_000
+    content = csv_bytes([["x"] * len(header)], header=header)
+    assert "Column(s) appear twice in the header row: name." in file_error(
+        upload(marketer_client, content)
+    )
+
+
 def test_unknown_column_is_named(marketer_client, roster_refs):
     content = csv_bytes([good_row(1) + ["?"]], header=[*HEADER, "shoe_size"])
     assert "Unknown column(s) in the header row: shoe_size" in file_error(
