@@ -22,4 +22,10 @@ class CrmConfig(AppConfig):
     name = "crm"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from crm.security import SessionTimeouts
+
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="crm.sync_roles")
+        # The log-in stamps the session, so the first page after it writes nothing more.
+        user_logged_in.connect(SessionTimeouts.stamp, dispatch_uid="crm.session_stamp")

@@ -3,6 +3,7 @@
 See .env.example for the variables and README.md for what production needs.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarded headers count only from TRUSTED_PROXIES (crm/security.py).
+    "crm.security.TrustedProxies",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout and the absolute cap on a session (crm/security.py).
+    "crm.security.SessionTimeouts",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -144,10 +149,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Security: safe by default, loosened for local HTTP development only through DEBUG.
 SESSION_COOKIE_HTTPONLY = True
-# A session lasts one working day at most (the server forgets it after SESSION_COOKIE_AGE), and the
-# cookie is a browser-session cookie: closing the browser on a shared machine logs out. We do not
-# save the session on every request (a sliding idle timeout would cost a write per page view).
+# A session lasts one working day at most after the log-in (SESSION_COOKIE_AGE) and ends after
+# SESSION_IDLE_MINUTES without a request (crm.security.SessionTimeouts, which records activity at
+# most once a minute); the cookie is a browser-session cookie: closing the browser logs out.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
@@ -158,7 +164,23 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env.bool("BEHIND_PROXY", default=False):
+# The reverse proxies in front of the app (addresses or networks, comma-separated). Only requests
+# from them have X-Forwarded-For / X-Forwarded-Proto read (crm.security.TrustedProxies).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+if env.bool("BEHIND_PROXY", default=False) and not TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "BEHIND_PROXY was replaced by TRUSTED_PROXIES: list the proxies' addresses, "
+        "e.g. TRUSTED_PROXIES=10.0.0.5 or TRUSTED_PROXIES=10.0.0.0/24."
+    )
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network "
+            f"(e.g. 10.0.0.5 or 10.0.0.0/24)."
+        ) from None
+if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Brute-force lockout (django-axes): 5 failures for one username from one IP address lock that

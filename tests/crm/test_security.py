@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 
 import pytest
@@ -5,11 +6,10 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.test import RequestFactory, override_settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.security import client_ip
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,16 +76,79 @@ def test_a_successful_login_resets_the_failure_count(client):
     assert logged_in(attempt(client, "mara", PASSWORD))
 
 
-def test_behind_the_proxy_the_lock_uses_the_address_the_proxy_saw():
-    request = RequestFactory().post(
-        "/accounts/login/",
-        REMOTE_ADDR="10.0.0.254",
-        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7",
-    )
-    assert client_ip(request) == "10.0.0.254"  # no proxy configured: the header is not trusted
-    with override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https")):
-        # The client may forge the left entries; the proxy appends the real one on the right.
-        assert client_ip(request) == "203.0.113.7"
+def test_without_trusted_proxies_a_rotated_x_forwarded_for_does_not_dodge_the_lock(client):
+    """The attack of #16: rotating X-Forwarded-For, with no proxy in front, must not reset the
+    count (it gave 8 failed logins without a lockout under BEHIND_PROXY=true)."""
+    UserFactory(username="mara")
+    with override_settings(TRUSTED_PROXIES=[]):
+        statuses = [
+            client.post(
+                reverse("login"),
+                {"username": "mara", "password": "wrong"},
+                REMOTE_ADDR="198.51.100.9",
+                HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+            ).status_code
+            for n in range(8)
+        ]
+    assert statuses[:4] == [200] * 4
+    assert statuses[4:] == [429] * 4
+
+
+def test_a_client_that_is_not_a_listed_proxy_cannot_pick_its_address(client):
+    UserFactory(username="mara")
+    with override_settings(TRUSTED_PROXIES=["10.0.0.254"]):
+        statuses = [
+            client.post(
+                reverse("login"),
+                {"username": "mara", "password": "wrong"},
+                REMOTE_ADDR="198.51.100.9",  # straight to the app, not through the proxy
+                HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+            ).status_code
+            for n in range(6)
+        ]
+    assert statuses[-1] == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.9"}
+
+
+def test_behind_a_listed_proxy_the_lock_uses_the_address_the_proxy_saw(client):
+    UserFactory(username="mara")
+    with override_settings(TRUSTED_PROXIES=["10.0.0.0/24"]):
+        for n in range(5):
+            # Two proxies in the chain: the left entry is the client's forgery, the right-most
+            # untrusted one is what the outer proxy saw.
+            client.post(
+                reverse("login"),
+                {"username": "mara", "password": "wrong"},
+                REMOTE_ADDR="10.0.0.254",
+                HTTP_X_FORWARDED_FOR=f"6.6.6.{n}, 203.0.113.7, 10.0.0.17",
+            )
+        # The proxy's own address is not locked: another user behind it still logs in.
+        assert logged_in(attempt(client, "mara", PASSWORD, ip="10.0.0.254"))
+        client.post(reverse("logout"))
+        again = client.post(
+            reverse("login"),
+            {"username": "mara", "password": PASSWORD},
+            REMOTE_ADDR="10.0.0.254",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    assert again.status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+
+
+def test_only_a_listed_proxy_can_say_the_request_was_https(client):
+    with override_settings(
+        TRUSTED_PROXIES=["10.0.0.254"],
+        SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),  # as settings.py sets it
+        SECURE_SSL_REDIRECT=True,
+    ):
+        direct = client.get(
+            reverse("login"), REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_PROTO="https"
+        )
+        proxied = client.get(
+            reverse("login"), REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_PROTO="https"
+        )
+    assert direct.status_code == 301 and direct["Location"].startswith("https://")
+    assert proxied.status_code == 200
 
 
 def test_pages_carry_a_content_security_policy_without_inline_scripts_or_eval(client):
@@ -145,3 +208,50 @@ def test_an_admin_unlocks_a_locked_login_from_the_admin_site(client, role_user):
     admin_client.post(reverse("admin:axes_accessattempt_delete", args=[locked.pk]), {"post": "yes"})
 
     assert logged_in(attempt(client, "mara", PASSWORD))
+
+
+def login_and_open_home(client):
+    UserFactory(username="mara")
+    assert logged_in(attempt(client, "mara", PASSWORD))
+    assert client.get(reverse("home")).status_code == 200
+
+
+def age_session(client, **seconds_ago):
+    session = client.session
+    now = int(time.time())
+    for key, ago in seconds_ago.items():
+        session[{"login": "crm_login_at", "seen": "crm_seen_at"}[key]] = now - ago
+    session.save()
+
+
+def test_sixty_idle_minutes_log_the_user_out_with_a_message(client):
+    login_and_open_home(client)
+    age_session(client, seen=61 * 60)
+    response = client.get(reverse("influencers:influencer-list"), follow=True)
+    assert response.redirect_chain[0][0].startswith(reverse("login"))
+    assert "next=/influencers/" in response.redirect_chain[0][0]
+    assert "logged out after 60 minutes without activity" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_activity_keeps_the_session_alive(client):
+    login_and_open_home(client)
+    age_session(client, seen=59 * 60)
+    assert client.get(reverse("home")).status_code == 200
+    age_session(client, login=2 * 60 * 60)  # seen was just refreshed by that request
+    assert client.get(reverse("home")).status_code == 200
+
+
+@override_settings(SESSION_IDLE_MINUTES=5)
+def test_the_idle_timeout_is_a_setting(client):
+    login_and_open_home(client)
+    age_session(client, seen=6 * 60)
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_twelve_hours_after_login_the_session_ends_however_active(client):
+    login_and_open_home(client)
+    age_session(client, login=12 * 60 * 60 + 60, seen=30)
+    response = client.get(reverse("home"), follow=True)
+    assert "_auth_user_id" not in client.session
+    assert "time limit" in response.content.decode()
