@@ -103,6 +103,16 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache: each process's own memory unless CACHE_URL names a shared one, e.g.
+# redis://127.0.0.1:6379/1 (Django's own Redis backend), which several app servers then share.
+# With a shared cache, sessions are read from it (written through to the database); with the
+# per-process default they stay plain database sessions, since a log-out in one worker would not
+# reach another worker's memory.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES["default"].setdefault("KEY_PREFIX", env("CACHE_KEY_PREFIX", default="crm"))
+if env("CACHE_URL", default=""):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # django-axes first: it refuses a locked-out username+IP before any password is checked. The
 # standalone form of AxesBackend, so permissions are answered once, by ModelBackend.
 AUTHENTICATION_BACKENDS = [

@@ -10,6 +10,16 @@ from tests.factories import InfluencerFactory, NicheFactory, UserFactory
 DEFAULT_TIERS = [("Nano", 0), ("Micro", 1_000), ("Macro", 100_000), ("Mega", 1_000_000)]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the database rolls back between tests, a cache (local
+    memory, or Redis under CACHE_URL) would not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def tiers(db):
     """The default tiers, by name. They come from a data migration; transactional tests flush
