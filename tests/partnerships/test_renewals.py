@@ -54,24 +54,16 @@ def retainer(name="Rita Retainer", *, ends_in=10, **kwargs):
     days=st.one_of(st.integers(0, 800), st.sampled_from([27, 28, 29, 30, 364, 365, 366])),
 )
 def test_the_next_term_bills_as_many_months_as_the_current_one(start, days):
+    """Any term (month ends and leap days included) is followed by one billing as many months;
+    a term of whole months by as many whole months."""
     end = start + timedelta(days=days)
     new_start, new_end = next_term(Partnership(start_date=start, end_date=end))
+    months = months_in_term(start, end)
     assert new_start == end + timedelta(days=1)
     assert new_end >= new_start
-    assert months_in_term(new_start, new_end) == months_in_term(start, end)
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 1)),
-    months=st.integers(1, 36),
-)
-def test_whole_months_renew_as_whole_months(start, months):
-    """Month ends and leap days included: a term of N whole months is followed by N months."""
-    end = add_months(start, months) - timedelta(days=1)
-    new_start, new_end = next_term(Partnership(start_date=start, end_date=end))
     assert months_in_term(new_start, new_end) == months
-    assert add_months(new_start, months) - timedelta(days=1) == new_end
+    if add_months(start, months) == new_start:
+        assert add_months(new_start, months) - timedelta(days=1) == new_end
 
 
 def test_a_leap_day_term_renews_for_twelve_months_not_thirteen(tiers):
