@@ -135,6 +135,13 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return user_display_name(obj)
 
 
+class UserNameChoiceField(forms.ModelChoiceField):
+    """A user picker labelled by full name (login name as fallback), for list filters."""
+
+    def label_from_instance(self, obj):
+        return user_display_name(obj)
+
+
 def limit_owner_choices(form, name="owner"):
     """Give a ModelForm's owner field the editors-only picker, keeping the record's current
     owner choosable."""

@@ -99,3 +99,10 @@ def test_editing_keeps_an_owner_who_can_no_longer_edit(admin_client, role_user, 
         "form"
     ]
     assert "Vic Viewer" in [label for _value, label in form.fields["owner"].choices]
+
+
+def test_owner_filters_show_full_names(admin_client, tiers):
+    UserFactory(username="mmk", first_name="Mara", last_name="Marketer")
+    for url in (reverse("partnerships:partnership-list"), ROSTER):
+        html = admin_client.get(url).content.decode()
+        assert ">Mara Marketer</option>" in html and ">mmk</option>" not in html
