@@ -1,10 +1,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
-from django.contrib.auth import get_user_model
 
 from campaigns.models import Campaign
-from crm.fields import BoundedModelMultipleChoiceField, DateInput
+from crm.fields import BoundedModelMultipleChoiceField, DateInput, limit_owner_choices
 
 DATE_INPUT = DateInput()
 
@@ -44,9 +43,7 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["budget"].widget.attrs["min"] = "0"
-        self.fields["owner"].queryset = (
-            get_user_model().objects.filter(is_active=True).order_by("username")
-        )
+        limit_owner_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("name", css_class="col-md-6"), Column("product", css_class="col-md-6")),

@@ -97,3 +97,60 @@ class NamedModelChoiceField(forms.ModelChoiceField):
 
 class FastSelectMultiple(FastSelect, forms.SelectMultiple):
     pass
+
+
+def user_display_name(user):
+    """A user as people know them: full name, else the login name."""
+    return user.get_full_name() or user.get_username()
+
+
+def editor_users(include=None):
+    """Active users who may edit records (the Admin and Marketer roles, and superusers), by
+    name; ``include`` (a user id) is kept in the list even if that user no longer could, so an
+    edit of a record they own does not fail on its owner."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models import Exists, OuterRef, Q
+
+    from crm.roles import ADMIN, MARKETER
+
+    user_model = get_user_model()
+    in_role = Group.objects.filter(name__in=(ADMIN, MARKETER), user=OuterRef("pk"))
+    editors = Q(is_active=True) & (Q(is_superuser=True) | Exists(in_role))
+    if include:
+        editors |= Q(pk=include)
+    return user_model.objects.filter(editors).order_by("first_name", "last_name", "username", "pk")
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    """The owner picker: users who can edit, shown by full name (login name as fallback)."""
+
+    widget = FastSelect
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", editor_users())
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return user_display_name(obj)
+
+
+class UserNameChoiceField(forms.ModelChoiceField):
+    """A user picker labelled by full name (login name as fallback), for list filters."""
+
+    def label_from_instance(self, obj):
+        return user_display_name(obj)
+
+
+def limit_owner_choices(form, name="owner"):
+    """Give a ModelForm's owner field the editors-only picker, keeping the record's current
+    owner choosable."""
+    field = form.fields[name]
+    current = getattr(form.instance, f"{name}_id", None)
+    form.fields[name] = OwnerChoiceField(
+        queryset=editor_users(include=current),
+        required=field.required,
+        label=field.label,
+        help_text=field.help_text,
+        empty_label=field.empty_label,
+    )

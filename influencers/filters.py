@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
-from crm.fields import BoundedModelMultipleChoiceField
+from crm.fields import BoundedModelMultipleChoiceField, UserNameChoiceField
 from influencers.models import Influencer, Niche, Platform, SocialAccount, Tier
 from influencers.tiers import tiers_q
 
@@ -24,6 +24,12 @@ SORT_CHOICES = [
 ]
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
+
+
+class UserFilter(django_filters.ModelChoiceFilter):
+    """A user filter whose options show full names (login name as fallback)."""
+
+    field_class = UserNameChoiceField
 
 
 class BoundedModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
@@ -69,8 +75,10 @@ class RosterFilterSet(django_filters.FilterSet):
     )
     country = django_filters.CharFilter(field_name="country", lookup_expr="iexact")
     status = django_filters.ChoiceFilter(choices=Influencer.Status.choices, empty_label="Any")
-    owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+    owner = UserFilter(
+        queryset=get_user_model()
+        .objects.filter(is_active=True)
+        .order_by("first_name", "last_name", "username"),
         empty_label="Anyone",
     )
 

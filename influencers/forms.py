@@ -1,14 +1,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.contrib.auth import get_user_model
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from crm.concurrency import add_version_field
-from crm.fields import BoundedModelMultipleChoiceField, DateInput
+from crm.fields import BoundedModelMultipleChoiceField, DateInput, limit_owner_choices
 from influencers.filters import DEFAULT_PAGE_SIZE, PAGE_SIZES, SORT_CHOICES
 from influencers.models import Influencer, Interaction, SocialAccount
 from influencers.services import normalise_handle
@@ -60,9 +59,7 @@ class InfluencerForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
-            get_user_model().objects.filter(is_active=True).order_by("username")
-        )
+        limit_owner_choices(self)
         self.fields["niches"].help_text = "Hold Ctrl (Cmd on a Mac) to pick several."
         if self.instance.pk:
             add_version_field(self)  # rendered by the template: the layout names visible fields

@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 
 from crm.concurrency import EditConflict, refuse_conflict, stale_version_conflict
 from crm.csv_safety import neutralise_row
+from crm.navigation import back_query
 from influencers import selectors
 from influencers.filters import SORTS, RosterFilterSet
 from influencers.forms import (
@@ -105,6 +106,8 @@ class InfluencerListView(RosterMixin, TemplateView):
             paginator=paginator,
             total=total,
             export_query=self.request.GET.urlencode(),
+            # The influencer pages' breadcrumb leads back to this very page, filters and all.
+            detail_query=back_query(self.request),
         )
         return context
 
@@ -196,7 +199,9 @@ class InfluencerFormMixin(PermissionRequiredMixin):
 
     def forms(self, instance):
         data = self.request.POST if self.request.method == "POST" else None
-        form = InfluencerForm(data, instance=instance)
+        # A new influencer is owned by whoever adds it, unless they pick someone else.
+        initial = {"owner": self.request.user.pk} if instance is None else None
+        form = InfluencerForm(data, instance=instance, initial=initial)
         formset = SocialAccountFormSet(data, instance=instance, prefix="accounts")
         return form, formset
 

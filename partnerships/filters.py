@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef
 
 from campaigns.models import Campaign
 from crm.fields import FastSelect, NamedModelChoiceField
-from influencers.filters import RosterFilterSet
+from influencers.filters import RosterFilterSet, UserFilter
 from influencers.models import Tier
 from influencers.tiers import tiers_q
 from partnerships.models import Deliverable, Partnership
@@ -57,8 +57,10 @@ class PartnershipFilter(StyledFilterSet):
         queryset=Campaign.objects.order_by("-start_date", "-id"),
         empty_label="Any campaign",
     )
-    owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+    owner = UserFilter(
+        queryset=get_user_model()
+        .objects.filter(is_active=True)
+        .order_by("first_name", "last_name", "username"),
         empty_label="Anyone",
         widget=FastSelect,
     )

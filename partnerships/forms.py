@@ -5,13 +5,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
+from campaigns.models import Campaign
 from crm.concurrency import add_version_field
-from crm.fields import FastSelect, NamedModelChoiceField
+from crm.fields import (
+    FastSelect,
+    NamedModelChoiceField,
+    NamedModelChoiceIterator,
+    limit_owner_choices,
+)
 from influencers.models import Influencer
 from partnerships.models import Deliverable, Partnership
-from partnerships.services import DELIVERABLE_FIELDS
+from partnerships.selectors import campaign_warnings
+from partnerships.services import DELIVERABLE_FIELDS, contract_value
 
 OneOff = Partnership.CollaborationType.ONE_OFF
 LongTerm = Partnership.CollaborationType.LONG_TERM
@@ -66,6 +74,28 @@ class InfluencerPicker(forms.Select):
         return context
 
 
+class CampaignChoiceIterator(NamedModelChoiceIterator):
+    """(pk, label) pairs whose label says the campaign's status, and when it ended if it has:
+    "Spring launch (Cancelled)", "Winter sale (Active, ended 3 Mar 2026)"."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        today = timezone.localdate()
+        labels = dict(Campaign.Status.choices)
+        for pk, name, status, end_date in self.queryset.values_list(
+            "pk", "name", "status", "end_date"
+        ):
+            state = labels.get(status, status)
+            if end_date is not None and end_date < today:
+                state = f"{state}, ended {end_date.day} {end_date:%b %Y}"
+            yield (pk, f"{name} ({state})")
+
+
+class CampaignChoiceField(NamedModelChoiceField):
+    iterator = CampaignChoiceIterator
+
+
 class PartnershipForm(forms.ModelForm):
     """Log or edit a partnership. Both types' fields are in the page (grouped, so it works
     without JavaScript); clean() keeps only the chosen type's and validates them."""
@@ -77,6 +107,9 @@ class PartnershipForm(forms.ModelForm):
         max_digits=14,
         decimal_places=2,
         help_text="Added once to the retainer total.",
+    )
+    confirm_campaign = forms.BooleanField(
+        label="Save anyway", required=False, help_text="I have read the campaign warnings above."
     )
 
     class Meta:
@@ -99,7 +132,7 @@ class PartnershipForm(forms.ModelForm):
             "exclusivity",
             "renewal_reminder_days",
         ]
-        field_classes = {"campaign": NamedModelChoiceField}
+        field_classes = {"campaign": CampaignChoiceField}
         labels = {
             "collaboration_type": "Collaboration type",
             "fee": "Flat fee",
@@ -118,6 +151,7 @@ class PartnershipForm(forms.ModelForm):
 
     def __init__(self, *args, influencer_matches=(), influencer_search="", **kwargs):
         super().__init__(*args, **kwargs)
+        self.campaign_warnings = []
         creating = self.instance.pk is None
         self.fields["collaboration_type"].choices = Partnership.CollaborationType.choices
         self.fields["campaign"].required = False
@@ -127,9 +161,7 @@ class PartnershipForm(forms.ModelForm):
         self.fields["campaign"].queryset = self.fields["campaign"].queryset.order_by(
             "-start_date", "-id"
         )
-        self.fields["owner"].queryset = (
-            self.fields["owner"].queryset.filter(is_active=True).order_by("username")
-        )
+        limit_owner_choices(self)
         for name in ("fee", "monthly_retainer", "one_time_fee"):
             self.fields[name].widget.attrs.update({"min": "0", "step": "0.01"})
         for name, most in COUNT_LIMITS.items():
@@ -196,6 +228,8 @@ class PartnershipForm(forms.ModelForm):
                 data_type=LongTerm,
             ),
             HTML('{% include "partnerships/_contract_value_preview.html" %}'),
+            # Warnings about the chosen campaign and the "Save anyway" box, when there are any.
+            HTML('{% include "partnerships/_campaign_warnings.html" %}'),
             Submit("save", "Save partnership"),
         )
         return helper
@@ -223,7 +257,42 @@ class PartnershipForm(forms.ModelForm):
         if kind == LongTerm:
             cleaned["fee"] = cleaned.get("one_time_fee")
         self._refuse_second_open_partnership(cleaned)
+        self._warn_about_campaign(cleaned)
         return cleaned
+
+    def _warn_about_campaign(self, cleaned):
+        """A warning, not a wall: a deal going into a cancelled or ended campaign, or taking its
+        signed spend over budget, is saved only once "Save anyway" is ticked. An edit warns
+        about the campaign only when it moves the deal there, and about the budget when it
+        moves it or makes it dearer."""
+        campaign = cleaned.get("campaign")
+        if campaign is None or self.errors:
+            return
+        value = contract_value(
+            collaboration_type=cleaned.get("collaboration_type"),
+            fee=cleaned.get("fee"),
+            monthly_retainer=cleaned.get("monthly_retainer"),
+            start_date=cleaned.get("start_date"),
+            end_date=cleaned.get("end_date"),
+        )
+        moved = self.instance.pk is None or self.instance.campaign_id != campaign.pk
+        dearer = moved or value > (self.instance.contract_value or 0)
+        self.campaign_warnings = campaign_warnings(
+            campaign,
+            value=value,
+            partnership=self.instance,
+            status=moved,
+            budget=dearer,
+        )
+        if self.campaign_warnings and not cleaned.get("confirm_campaign"):
+            self.add_error(
+                "confirm_campaign",
+                ValidationError(
+                    "Check the warnings about this campaign, then tick “Save anyway” "
+                    "to save the partnership.",
+                    code="campaign_warning",
+                ),
+            )
 
     def _refuse_second_open_partnership(self, cleaned):
         influencer = cleaned.get("influencer", getattr(self.instance, "influencer", None))
@@ -263,6 +332,7 @@ class PartnershipForm(forms.ModelForm):
         """The cleaned values the partnership services take."""
         data = dict(self.cleaned_data)
         data.pop("one_time_fee", None)
+        data.pop("confirm_campaign", None)
         return data
 
 

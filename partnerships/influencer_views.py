@@ -8,9 +8,11 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
+from crm.navigation import safe_back_url
 from influencers import selectors
 from influencers import views as influencer_views
 from influencers.forms import InteractionForm
@@ -47,7 +49,9 @@ class InfluencerDetailView(DetailView):
             (partnership, influencer_selectors.partnership_results(partnership))
             for partnership in influencer_selectors.influencer_partnerships(influencer)
         ]
+        roster = reverse("influencers:influencer-list")
         context.update(
+            roster_url=safe_back_url(self.request, roster, path=roster),
             accounts=list(influencer.accounts.all()),
             niches=list(influencer.niches.all()),
             next_tier=next_tier,

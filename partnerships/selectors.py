@@ -1,12 +1,28 @@
 """Reads on partnerships and deliverables: list querysets, the board, a partnership's results."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    Count,
+    DateField,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from campaigns.models import Campaign
 from crm.metrics import Results, deliverable_sums, engagements_expression
+from crm.templatetags.crm_tags import money
 from influencers.models import Influencer
 from influencers.tiers import annotate_tier
 from partnerships.models import (
@@ -18,6 +34,8 @@ from partnerships.models import (
 Status = Partnership.Status
 
 RENEWAL_WINDOW_DAYS = 30
+# The form's limit on renewal_reminder_days: how far ahead the renewals list looks at most.
+RENEWAL_REMINDER_MAX_DAYS = 365
 BOARD_CARDS_PER_COLUMN = 12
 # Deliverables that can still be published: past their due date they are overdue.
 PENDING_DELIVERABLE_STATUSES = (
@@ -96,10 +114,57 @@ def board_columns(queryset, per_column=BOARD_CARDS_PER_COLUMN, count_cap=BOARD_C
 RENEWAL_ORDER = ("end_date", "id")
 
 
-def renewal_list(within=RENEWAL_WINDOW_DAYS):
-    """Long-term partnerships due for renewal, soonest first (bare: decorate a page with
-    ``renewal_rows``)."""
-    return Partnership.objects.filter(renewal_due_q(within)).order_by(*RENEWAL_ORDER)
+class AddDays(Func):
+    """A date plus a whole number of days (another column), as a date, on both databases."""
+
+    output_field = DateField()
+    arity = 2
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="date(%(expressions)s || ' days')",
+            arg_joiner=", '+' || ",
+            **extra_context,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="(%(expressions)s)", arg_joiner=" + ", **extra_context
+        )
+
+
+def renewal_reminder_q(within=None, today=None):
+    """Running long-term partnerships not renewed yet whose renewal reminder is due: from each
+    deal's own ``renewal_reminder_days`` before the end of its term (or, with ``within``, any
+    ending in the next ``within`` days), and still after the term has ended (overdue) until it
+    is renewed or closed. The range on end_date bounds the scan (index partnership_type_end);
+    the per-deal reminder is checked on those rows only."""
+    today = today or timezone.localdate()
+    horizon = max(RENEWAL_REMINDER_MAX_DAYS, within or 0)
+    due = Q(
+        end_date__lte=AddDays(Value(today, output_field=DateField()), F("renewal_reminder_days"))
+    )
+    if within is not None:
+        due |= Q(end_date__lte=today + timedelta(days=within))
+    return (
+        Q(
+            collaboration_type=Partnership.CollaborationType.LONG_TERM,
+            status__in=(Status.CONTRACTED, Status.ACTIVE),
+            end_date__lte=today + timedelta(days=horizon),
+            renewal__isnull=True,
+        )
+        & due
+    )
+
+
+def renewal_list(within=None, today=None):
+    """Long-term partnerships whose renewal reminder is due or overdue, the most overdue first
+    (bare: decorate a page with ``renewal_rows``)."""
+    return Partnership.objects.filter(renewal_reminder_q(within, today=today)).order_by(
+        *RENEWAL_ORDER
+    )
 
 
 def renewal_rows(page_queryset):
@@ -110,10 +175,93 @@ def renewal_rows(page_queryset):
     )
 
 
+@dataclass(frozen=True)
+class RenewalState:
+    """What the renewals list and the partnership page say about a running term's renewal."""
+
+    overdue: bool
+    automatic: bool
+    on: date  # the day it renews automatically, or the last day to decide
+    text: str
+
+
+def renewal_state(partnership, today=None):
+    """A running long-term term's renewal, in words: auto-renew terms renew automatically the
+    day after they end (``manage.py renew_automatic``); the others need a decision by their
+    last day. Past that, it is overdue. None for anything else."""
+    if not (
+        partnership.is_long_term
+        and partnership.status in (Status.CONTRACTED, Status.ACTIVE)
+        and partnership.end_date
+    ):
+        return None
+    today = today or timezone.localdate()
+    end = partnership.end_date
+    overdue = end < today
+    if partnership.auto_renew:
+        on = end + timedelta(days=1)
+        text = (
+            f"{'Overdue: was due to renew' if overdue else 'Renews'} automatically on {on:%d %b %Y}"
+        )
+    else:
+        on = end
+        text = (
+            f"Overdue: the term ended on {on:%d %b %Y}; renew or complete it"
+            if overdue
+            else f"Needs a decision by {on:%d %b %Y}"
+        )
+    return RenewalState(overdue=overdue, automatic=partnership.auto_renew, on=on, text=text)
+
+
+def campaign_signed_spend(campaign, *, exclude=None):
+    """What a campaign has signed for (contract values of its contracted, active and completed
+    partnerships), leaving out the partnership ``exclude`` (the one being edited)."""
+    rows = Partnership.objects.filter(campaign=campaign, status__in=Partnership.SIGNED_STATUSES)
+    if exclude is not None and exclude.pk:
+        rows = rows.exclude(pk=exclude.pk)
+    total = rows.order_by().aggregate(
+        total=Coalesce(Sum("contract_value"), Value(Decimal("0")), output_field=DecimalField())
+    )["total"]
+    return total or Decimal("0")
+
+
+def campaign_warnings(campaign, *, value, partnership=None, status=True, budget=True, today=None):
+    """What a marketer should know before putting a deal worth ``value`` into ``campaign``:
+    that it is cancelled, has ended (completed, or its end date is past), or that its signed
+    spend plus this deal goes over its budget. ``status``/``budget`` pick which to check (an
+    edit that leaves the deal in its campaign does not repeat the status warning)."""
+    today = today or timezone.localdate()
+    warnings = []
+    if status:
+        if campaign.status == Campaign.Status.CANCELLED:
+            warnings.append(f"{campaign.name} is cancelled.")
+        elif campaign.end_date is not None and campaign.end_date < today:
+            warnings.append(
+                f"{campaign.name} ended on {campaign.end_date.day} {campaign.end_date:%b %Y}."
+            )
+        elif campaign.status == Campaign.Status.COMPLETED:
+            warnings.append(f"{campaign.name} is completed.")
+    if budget:
+        spend = campaign_signed_spend(campaign, exclude=partnership)
+        total = spend + (value or Decimal("0"))
+        if total > campaign.budget:
+            share = f" ({total / campaign.budget:.0%} of it)" if campaign.budget else ""
+            warnings.append(
+                f"Signed spend {money(spend)} plus this deal at {money(value)} comes to "
+                f"{money(total)}, over the budget of {money(campaign.budget)}{share}."
+            )
+    return warnings
+
+
 def partnership_detail_queryset():
     return Partnership.objects.select_related(
         "influencer", "campaign", "owner", "tier_at_signing", "renewed_from", "renewal"
     )
+
+
+# Newest first: the latest due date on top. A backward walk of the due_date indexes (plain
+# DESC, so PostgreSQL lists undated deliverables first and SQLite last).
+DELIVERABLE_ORDER = ("-due_date", "-id")
 
 
 def partnership_history(partnership):
@@ -126,7 +274,7 @@ def partnership_deliverables(partnership):
     return (
         Deliverable.objects.filter(partnership=partnership)
         .annotate(engagements=engagements_expression())
-        .order_by("due_date", "id")
+        .order_by(*DELIVERABLE_ORDER)
     )
 
 
@@ -141,11 +289,8 @@ def partnership_results(partnership):
     )
 
 
-DELIVERABLE_ORDER = ("due_date", "id")
-
-
 def deliverable_list():
-    """Deliverables, soonest due first (bare: decorate a page with ``deliverable_rows``)."""
+    """Deliverables, the latest due first (bare: decorate a page with ``deliverable_rows``)."""
     return Deliverable.objects.order_by(*DELIVERABLE_ORDER)
 
 

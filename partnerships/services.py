@@ -192,49 +192,123 @@ def add_months(day, months):
 
 def next_term(partnership):
     """(start, end) of the term following a long-term partnership's: it starts the day after the
-    current one ends and lasts as long (as many months when the term was whole months)."""
+    current one ends and bills as many months (so the retainer total is the same). A term of
+    whole months is followed by as many whole months; a shorter or ragged one lasts as many days
+    unless that would start a different number of months (29 Feb - 28 Feb is twelve months, but
+    its 366 days from 1 March run into a thirteenth), then it too becomes whole months."""
     start, end = partnership.start_date, partnership.end_date
     new_start = end + timedelta(days=1)
     months = months_in_term(start, end)
-    if add_months(start, months) - timedelta(days=1) == end:
-        return new_start, add_months(new_start, months) - timedelta(days=1)
-    return new_start, new_start + (end - start)
+    by_months = add_months(new_start, months) - timedelta(days=1)
+    if add_months(start, months) == new_start:
+        return new_start, by_months
+    by_days = new_start + (end - start)
+    if months_in_term(new_start, by_days) == months:
+        return new_start, by_days
+    return new_start, by_months
+
+
+def renewal_refusal(partnership):
+    """Why ``partnership`` cannot be renewed, or "" when it can."""
+    if not partnership.is_long_term:
+        return "Only a long-term partnership can be renewed."
+    if partnership.status != Status.ACTIVE:
+        return "Only an active long-term partnership can be renewed."
+    if Partnership.objects.filter(renewed_from=partnership).exists():
+        return "This term has already been renewed."
+    return ""
+
+
+def renewal_terms(partnership):
+    """The next term's fields, as partnership_renew creates it: the term from next_term, the
+    same retainer, cadence and flags, no one-time fee. ``contract_value`` is what it will be."""
+    start, end = next_term(partnership)
+    return {
+        "collaboration_type": partnership.collaboration_type,
+        "start_date": start,
+        "end_date": end,
+        "monthly_retainer": partnership.monthly_retainer,
+        "deliverables_per_month": partnership.deliverables_per_month,
+        "auto_renew": partnership.auto_renew,
+        "exclusivity": partnership.exclusivity,
+        "renewal_reminder_days": partnership.renewal_reminder_days,
+        "contract_value": contract_value(
+            collaboration_type=partnership.collaboration_type,
+            monthly_retainer=partnership.monthly_retainer,
+            start_date=start,
+            end_date=end,
+        ),
+    }
 
 
 @transaction.atomic
 def partnership_renew(*, partnership, by=None):
-    """Renew a running long-term partnership: the next term, with the same retainer and cadence,
-    is created as contracted and linked to this one, which is completed in the same transaction
-    (one open partnership per influencer and campaign). A one-time fee is not repeated."""
+    """Renew a running long-term partnership: the next term (renewal_terms) is created as
+    contracted and linked to this one, which is completed in the same transaction (one open
+    partnership per influencer and campaign). partnership_renewal_undo takes it back."""
     current = Partnership.objects.select_for_update(of=("self",)).get(pk=partnership.pk)
-    errors = []
-    if not current.is_long_term:
-        errors.append("Only a long-term partnership can be renewed.")
-    elif current.status != Status.ACTIVE:
-        errors.append("Only an active long-term partnership can be renewed.")
-    elif Partnership.objects.filter(renewed_from=current).exists():
-        errors.append("This term has already been renewed.")
-    if errors:
-        raise ValidationError(errors)
-    start, end = next_term(current)
+    refusal = renewal_refusal(current)
+    if refusal:
+        raise ValidationError([refusal])
+    terms = renewal_terms(current)
+    terms.pop("contract_value")  # computed again by partnership_create
     partnership_move(partnership=current, status=Status.COMPLETED, by=by, note="Renewed")
     return partnership_create(
         influencer=current.influencer,
         campaign=current.campaign,
-        collaboration_type=current.collaboration_type,
         status=Status.CONTRACTED,
         owner=current.owner,
         terms=current.terms,
-        start_date=start,
-        end_date=end,
-        monthly_retainer=current.monthly_retainer,
-        deliverables_per_month=current.deliverables_per_month,
-        auto_renew=current.auto_renew,
-        exclusivity=current.exclusivity,
-        renewal_reminder_days=current.renewal_reminder_days,
         renewed_from=current,
         by=by,
+        **terms,
     )
+
+
+def renewal_undo_refusal(renewal, *, has_deliverables):
+    """Why the renewal ``renewal`` (a term created by partnership_renew) cannot be undone, or
+    "" when it can: it is still open, the previous term is still completed by it, and no work
+    has been logged on it yet (its deliverables would have to go with it)."""
+    previous = renewal.renewed_from
+    if previous is None:
+        return "This partnership is not a renewal."
+    if not renewal.is_open:
+        return f"This term is {renewal.get_status_display().lower()}: its renewal stays."
+    if previous.status != Status.COMPLETED:
+        return "The previous term is no longer completed: its renewal stays."
+    if has_deliverables:
+        return (
+            "This term already has deliverables, so its renewal can no longer be undone: "
+            "cancel it through the pipeline instead."
+        )
+    return ""
+
+
+@transaction.atomic
+def partnership_renewal_undo(*, renewal, by=None):
+    """Take a renewal back: delete the new term (its audit history keeps the deletion) and put
+    the previous term back to active, recorded in its status history. Refused once the new term
+    has deliverables. Returns the previous term."""
+    renewal = (
+        Partnership.objects.select_for_update(of=("self",))
+        .select_related("renewed_from")
+        .get(pk=renewal.pk)
+    )
+    previous = renewal.renewed_from
+    if previous is not None:
+        previous = Partnership.objects.select_for_update(of=("self",)).get(pk=previous.pk)
+        renewal.renewed_from = previous
+    refusal = renewal_undo_refusal(
+        renewal, has_deliverables=Deliverable.objects.filter(partnership=renewal).exists()
+    )
+    if refusal:
+        raise ValidationError(refusal)
+    renewal.delete()
+    previous.status = Status.ACTIVE
+    previous.full_clean()
+    previous.save()
+    _record_change(previous, Status.COMPLETED, by=by, note="Renewal undone")
+    return previous
 
 
 DELIVERABLE_FIELDS = (

@@ -21,6 +21,11 @@ urlpatterns = [
     path("<int:pk>/move/", views.partnership_move_view, name="partnership-move"),
     path("<int:pk>/renew/", views.partnership_renew_view, name="partnership-renew"),
     path(
+        "<int:pk>/undo-renewal/",
+        views.partnership_renewal_undo_view,
+        name="partnership-renewal-undo",
+    ),
+    path(
         "<int:pk>/deliverables/new/",
         views.DeliverableCreateView.as_view(),
         name="deliverable-create",

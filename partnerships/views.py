@@ -6,9 +6,10 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
@@ -27,7 +28,11 @@ from partnerships.services import (
     partnership_create,
     partnership_move,
     partnership_renew,
+    partnership_renewal_undo,
     partnership_update,
+    renewal_refusal,
+    renewal_terms,
+    renewal_undo_refusal,
 )
 
 Status = Partnership.Status
@@ -211,11 +216,19 @@ class PartnershipDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         partnership = self.object
+        results = selectors.partnership_results(partnership)
+        undo_refusal = None
+        if partnership.renewed_from_id:
+            undo_refusal = renewal_undo_refusal(
+                partnership, has_deliverables=bool(results.deliverables)
+            )
         return super().get_context_data(
             moves=pipeline_moves(partnership.status),
             history=selectors.partnership_history(partnership),
             deliverables=selectors.partnership_deliverables(partnership),
-            results=selectors.partnership_results(partnership),
+            results=results,
+            renewal_state=selectors.renewal_state(partnership),
+            renewal_undo_refusal=undo_refusal,
             **kwargs,
         )
 
@@ -253,39 +266,83 @@ def partnership_move_view(request, pk):
     return HttpResponseRedirect(next_url)
 
 
-@require_POST
-@permission_required(
-    ["partnerships.add_partnership", "partnerships.change_partnership"], raise_exception=True
-)
+RENEW_PERMISSIONS = ["partnerships.add_partnership", "partnerships.change_partnership"]
+
+
+@permission_required(RENEW_PERMISSIONS, raise_exception=True)
 def partnership_renew_view(request, pk):
-    """Renew a long-term partnership (creates the next term, completes this one)."""
-    partnership = get_object_or_404(Partnership, pk=pk)
+    """GET: what renewing would do (the current term, the next one as partnership_renew creates
+    it, warnings about the campaign). POST: renew (completes this term, creates the next)."""
+    partnership = get_object_or_404(selectors.partnership_detail_queryset(), pk=pk)
+    back = safe_next(request, partnership.get_absolute_url())
+    if request.method == "POST":
+        try:
+            renewal = partnership_renew(partnership=partnership, by=request.user)
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+            return HttpResponseRedirect(back)
+        messages.success(
+            request,
+            f"Renewed: the next term runs {renewal.start_date:%d %b %Y} - "
+            f"{renewal.end_date:%d %b %Y}. Until it has deliverables, \u201cUndo renewal\u201d "
+            "on this page takes it back.",
+        )
+        return HttpResponseRedirect(renewal.get_absolute_url())
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    refusal = renewal_refusal(partnership)
+    context = {"p": partnership, "refusal": refusal, "back": back}
+    if not refusal:
+        terms = renewal_terms(partnership)
+        context.update(
+            new_term=terms,
+            warnings=(
+                selectors.campaign_warnings(partnership.campaign, value=terms["contract_value"])
+                if partnership.campaign
+                else []
+            ),
+        )
+    return render(request, "partnerships/partnership_renew.html", context)
+
+
+@require_POST
+@permission_required(RENEW_PERMISSIONS, raise_exception=True)
+def partnership_renewal_undo_view(request, pk):
+    """Take a renewal back while its term has no deliverables (the previous term is active
+    again); otherwise say why not."""
+    renewal = get_object_or_404(Partnership, pk=pk)
     try:
-        renewal = partnership_renew(partnership=partnership, by=request.user)
+        previous = partnership_renewal_undo(renewal=renewal, by=request.user)
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
-        return HttpResponseRedirect(safe_next(request, partnership.get_absolute_url()))
+        return HttpResponseRedirect(renewal.get_absolute_url())
     messages.success(
         request,
-        f"Renewed: the next term runs {renewal.start_date:%d %b %Y} - {renewal.end_date:%d %b %Y}.",
+        f"Renewal undone: the term {previous.start_date:%d %b %Y} - "
+        f"{previous.end_date:%d %b %Y} is active again.",
     )
-    return HttpResponseRedirect(renewal.get_absolute_url())
+    return HttpResponseRedirect(previous.get_absolute_url())
 
 
 class RenewalListView(PageFirstListMixin, ListView):
+    """Renewals due: each running term from its own reminder (renewal_reminder_days before its
+    end) until it is renewed or closed; ?within=N also lists those ending in N days."""
+
     template_name = "partnerships/renewal_list.html"
 
     def within(self):
-        try:
-            return max(0, min(int(self.request.GET.get("within", "")), 3650))
-        except ValueError:
-            return selectors.RENEWAL_WINDOW_DAYS
+        value = self.request.GET.get("within", "")
+        return max(0, min(int(value), 3650)) if value.isdigit() else None
 
     def get_queryset(self):
         return selectors.renewal_list(self.within())
 
     def page_rows(self, page_queryset):
-        return selectors.renewal_rows(page_queryset)
+        today = timezone.localdate()
+        rows = list(selectors.renewal_rows(page_queryset))
+        for row in rows:
+            row.renewal_state = selectors.renewal_state(row, today=today)
+        return rows
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(within=self.within(), **kwargs)

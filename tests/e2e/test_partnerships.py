@@ -1,8 +1,9 @@
 """Partnerships in a real browser: log a one-off and a long-term partnership (the form follows
-the chosen type), move a card on the board, add a deliverable and read CPE and ROI."""
+the chosen type), move a card on the board, add a deliverable and read CPE and ROI, renew
+after confirming and undo it, and the warning before saving into a cancelled campaign."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -35,7 +36,7 @@ def test_log_a_one_off_partnership(page, live_server, login, marketer):
     page.get_by_label("Search influencers by name").fill("lovel")
     expect(page.locator("#id_influencer option", has_text="Ada Lovelace")).to_have_count(1)
     page.locator("#id_influencer").select_option(str(ada.pk))
-    page.get_by_label("Campaign").select_option(label="Spring launch")
+    page.get_by_label("Campaign").select_option(label="Spring launch (Active)")
     page.get_by_label("Due date").fill("2026-05-01")
     page.get_by_role("button", name="Save partnership").click()
 
@@ -162,7 +163,7 @@ def test_the_form_and_the_board_work_without_javascript(browser, live_server, ma
     page.get_by_role("button", name="Find").click()  # a GET that keeps what was typed
     expect(page.get_by_label("Flat fee")).to_have_value("800")
     expect(page.locator("#id_influencer")).to_have_value(str(ada.pk))  # the one match
-    page.get_by_label("Campaign").select_option(label="Spring launch")
+    page.get_by_label("Campaign").select_option(label="Spring launch (Active)")
     page.get_by_label("Due date").fill("2026-05-01")
     page.get_by_label("Term starts").fill("2026-01-01")  # the other type's: ignored
     page.get_by_role("button", name="Save partnership").click()
@@ -175,3 +176,59 @@ def test_the_form_and_the_board_work_without_javascript(browser, live_server, ma
     expect(page.locator('section[data-status="contacted"]')).to_contain_text("Ada Lovelace")
     expect(page.locator(".board-message")).to_contain_text("moved to Contacted")
     context.close()
+
+
+def test_renew_after_confirming_then_undo(page, live_server, login, marketer):
+    today = date.today()
+    current = PartnershipFactory(
+        influencer=InfluencerFactory(name="Rita Retainer", audience=20_000),
+        collaboration_type="long_term",
+        campaign=None,
+        status=Partnership.Status.ACTIVE,
+        monthly_retainer=Decimal("500"),
+        start_date=today - timedelta(days=200),
+        end_date=today + timedelta(days=10),
+    )
+    login("mara", "correct-horse-battery")
+    page.goto(f"{live_server.url}/partnerships/renewals/")
+    page.get_by_role("link", name="Renew Rita Retainer").click()
+
+    # A confirmation page first: nothing has changed yet.
+    expect(page.locator("h1")).to_contain_text("Renew Rita Retainer")
+    expect(page.locator("#new-term")).to_contain_text(
+        f"{current.end_date + timedelta(days=1):%d %b %Y}"
+    )
+    assert not Partnership.objects.filter(renewed_from=current).exists()
+    page.get_by_role("button", name=re.compile(r"^Renew for")).click()
+
+    expect(page.locator(".alert-success")).to_contain_text("Renewed: the next term runs")
+    renewal = Partnership.objects.get(renewed_from=current)
+    expect(page).to_have_url(re.compile(rf"/partnerships/{renewal.pk}/$"))
+    page.get_by_role("button", name="Undo renewal").click()
+
+    expect(page.locator(".alert-success")).to_contain_text("Renewal undone")
+    expect(page).to_have_url(re.compile(rf"/partnerships/{current.pk}/$"))
+    assert not Partnership.objects.filter(pk=renewal.pk).exists()
+    current.refresh_from_db()
+    assert current.status == Partnership.Status.ACTIVE
+
+
+def test_a_cancelled_campaign_warns_before_saving(page, live_server, login, marketer):
+    ada = InfluencerFactory(name="Ada Lovelace", audience=20_000)
+    CampaignFactory(name="Called off", status="cancelled")
+    login("mara", "correct-horse-battery")
+    page.goto(f"{live_server.url}/partnerships/new/?influencer={ada.pk}")
+    page.get_by_label("One-off").check()
+    page.get_by_label("Campaign").select_option(label="Called off (Cancelled)")
+    page.get_by_label("Flat fee").fill("1500")
+    page.get_by_label("Due date").fill("2026-05-01")
+    page.get_by_role("button", name="Save partnership").click()
+
+    warnings = page.locator("#campaign-warnings")
+    expect(warnings).to_contain_text("Called off is cancelled.")
+    assert not Partnership.objects.exists()  # a warning: nothing saved yet
+    page.get_by_label("Save anyway").check()
+    page.get_by_role("button", name="Save partnership").click()
+
+    expect(page.locator("h1")).to_contain_text("Ada Lovelace")
+    assert Partnership.objects.get().campaign.name == "Called off"

@@ -182,7 +182,7 @@ def test_create_is_prefilled_from_the_query_string(admin_client, influencer, cam
     response = admin_client.get(f"{CREATE}?influencer={influencer.pk}&campaign={campaign.pk}")
     html = response.content.decode()
     assert f'<option value="{influencer.pk}" selected>Ada Lovelace</option>' in html
-    assert f'<option value="{campaign.pk}" selected>Spring launch</option>' in html
+    assert f'<option value="{campaign.pk}" selected>Spring launch (Active)</option>' in html
 
 
 def test_influencer_search_without_javascript(admin_client, influencer):

@@ -334,17 +334,6 @@ def retainer(name, days_left, **kwargs):
     )
 
 
-def test_renewal_list_and_window(admin_client, tiers):
-    retainer("Soon", 10)
-    retainer("Later", 50)
-    retainer("Ended", -1)
-    retainer("Closed", 5, status=Status.CANCELLED)
-    PartnershipFactory(influencer=InfluencerFactory(name="One-off"), status=Status.ACTIVE)
-    assert names(admin_client.get(RENEWALS)) == {"Soon"}
-    assert names(admin_client.get(RENEWALS, {"within": 60})) == {"Soon", "Later"}
-    assert names(admin_client.get(RENEWALS, {"within": "junk"})) == {"Soon"}
-
-
 def test_renew_from_the_renewal_list(admin_client, tiers):
     current = retainer("Soon", 10, campaign=CampaignFactory())
     response = admin_client.post(
