@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from crm.csv_safety import restore
 from crm.history import history_record_pks
+from crm.xlsx_reader import XlsxLimitExceeded, XlsxLimits, load_workbook_limited
 from influencers.models import Influencer, Niche, Platform, SocialAccount
 from influencers.services import influencers_recompute_audience
 
@@ -32,6 +33,10 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_LINES = 2 * MAX_ROWS + 1  # blank rows are skipped, but a file of blanks is not read forever
 MAX_COLUMNS = 100  # spreadsheet columns read (the template has 24)
+# An XLSX is compressed XML: 5 MB can unpack to gigabytes. A 20,000-row file of every template
+# column unpacks to about 30 MB and 480,000 cells.
+MAX_XLSX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_CELLS = 500_000
 MAX_ACCOUNTS = 3
 ACCOUNT_FIELDS = ("platform", "handle", "url", "followers", "engagement_rate")
 
@@ -295,12 +300,21 @@ def _parse_csv(data, filename):
         ) from None
 
 
-def _parse_xlsx(data, filename):
-    from openpyxl import load_workbook
+XLSX_LIMITS = XlsxLimits(
+    max_uncompressed_bytes=MAX_XLSX_UNCOMPRESSED_BYTES,
+    max_rows=MAX_LINES,
+    max_columns=MAX_COLUMNS,
+    max_cells=MAX_CELLS,
+)
 
+
+def _parse_xlsx(data, filename):
+    workbook = None
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook_limited(data, XLSX_LIMITS, data_only=True)
         sheet = workbook.worksheets[0]
+    except XlsxLimitExceeded as error:
+        raise ImportFileError(str(error)) from None
     except Exception as error:  # zipfile, XML and KeyError alike: openpyxl has no single error
         raise ImportFileError(
             "The file is not a readable Excel spreadsheet (.xlsx); open it in Excel or "
@@ -317,6 +331,8 @@ def _parse_xlsx(data, filename):
                 yield [_xlsx_value(cell) for cell in row]
 
         return _rows_from_cells(cell_rows(), filename)
+    except XlsxLimitExceeded as error:
+        raise ImportFileError(str(error)) from None
     except ImportFileError:
         raise
     except Exception as error:
