@@ -311,7 +311,9 @@ XLSX_LIMITS = XlsxLimits(
 def _parse_xlsx(data, filename):
     workbook = None
     try:
-        workbook = load_workbook_limited(data, XLSX_LIMITS, data_only=True)
+        # data_only=False: a formula cell shows as its formula, so it can be refused by name
+        # (its cached value, if any, is whatever the last program to save the file computed).
+        workbook = load_workbook_limited(data, XLSX_LIMITS, data_only=False)
         sheet = workbook.worksheets[0]
     except XlsxLimitExceeded as error:
         raise ImportFileError(str(error)) from None
@@ -346,6 +348,12 @@ def _parse_xlsx(data, filename):
 
 def _xlsx_value(cell):
     value = cell.value
+    if getattr(cell, "data_type", None) == "f":
+        raise ImportFileError(
+            f"Cell {cell.coordinate} holds a formula ({str(value)[:50]}), not a value: the "
+            f"import reads what cells hold, not formulas. Turn the formulas into their results "
+            f"(copy the cells, then Paste Special > Values) and upload the file again."
+        )
     # A cell formatted as a percentage stores 3.5% as 0.035.
     if isinstance(value, (int, float)) and "%" in (getattr(cell, "number_format", "") or ""):
         return value * 100

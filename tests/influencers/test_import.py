@@ -441,3 +441,18 @@ def test_import_runs_the_same_number_of_queries_for_5_and_50_rows(roster_refs, c
     (result5, queries5), (result50, queries50) = run(5, 0), run(50, 100)
     assert (result5.created, result50.created) == (5, 50)
     assert queries5 == queries50
+
+
+def test_xlsx_formula_cell_is_refused_naming_the_cell(marketer_client, roster_refs):
+    """Before, a formula without a saved value (files written by scripts) read as empty: the
+    preview said "name is required" on a row whose name cell was visibly filled in."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["name", "platform_1", "handle_1"])
+    sheet.append(['=CONCAT("Ada", " Lovelace")', "Instagram", "ada"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    message = file_error(upload(marketer_client, buffer.getvalue(), "roster.xlsx"))
+    assert "Cell A2 holds a formula" in message
+    assert "Paste Special > Values" in message
+    assert not Influencer.objects.exists()
