@@ -1,21 +1,16 @@
 """Roster import pages: template download, upload, preview, confirm.
 
-The uploaded file is kept server-side (a temp file named by a random token that only the
-session knows) between the preview and the confirm; the confirm re-reads and re-validates it,
-so nothing the browser posts is trusted as row data.
+The uploaded file waits in the database (crm.models.PendingUpload: a random token that only the
+session knows, tied to the uploading user, expiring after a day) between the preview and the
+confirm, so any app server can answer either; the confirm re-reads and re-validates it, so
+nothing the browser posts is trusted as row data.
 """
 
 import csv
-import hashlib
-import secrets
-import tempfile
-import time
-from pathlib import Path
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import IntegrityError
@@ -26,6 +21,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from crm.csv_safety import neutralise_row
+from crm.selectors import pending_upload_get
+from crm.services import pending_upload_create, pending_upload_delete
 from influencers.imports import (
     ACCOUNT_COLUMNS,
     INFLUENCER_COLUMNS,
@@ -41,54 +38,9 @@ from influencers.imports import (
 )
 
 SESSION_KEY = "roster_import"
-KEEP_UPLOADS_SECONDS = 24 * 60 * 60
 ERRORS_SHOWN = 1000
 PREVIEW_ROWS = 50
 IMPORT_PERMISSIONS = ("influencers.add_influencer", "influencers.change_influencer")
-
-
-def upload_dir():
-    configured = getattr(settings, "ROSTER_IMPORT_DIR", None)
-    if configured:
-        return Path(configured)
-    if settings.MEDIA_ROOT:
-        return Path(settings.MEDIA_ROOT) / "tmp" / "roster-imports"
-    return Path(tempfile.gettempdir()) / "crm-roster-imports"
-
-
-def _store_upload(data):
-    directory = upload_dir()
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    cutoff = time.time() - KEEP_UPLOADS_SECONDS
-    for old in directory.glob("*.upload"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    path = directory / f"{token}.upload"
-    path.touch(mode=0o600)
-    path.write_bytes(data)
-    return token
-
-
-def _load_upload(session_data):
-    """The stored bytes for the session's upload, or None if gone or altered."""
-    token = session_data.get("token", "")
-    if not token.isalnum():
-        return None
-    path = upload_dir() / f"{token}.upload"
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest() != session_data.get("sha256"):
-        return None
-    return data
-
-
-def _discard_upload(session_data):
-    token = session_data.get("token", "")
-    if token.isalnum():
-        (upload_dir() / f"{token}.upload").unlink(missing_ok=True)
 
 
 class RosterImportForm(forms.Form):
@@ -145,13 +97,11 @@ class InfluencerImportView(ImportPermissionMixin, FormView):
     def form_valid(self, form):
         previous = self.request.session.get(SESSION_KEY)
         if previous:
-            _discard_upload(previous)
-        data = form.data_bytes
-        self.request.session[SESSION_KEY] = {
-            "token": _store_upload(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "filename": form.parsed.filename,
-        }
+            pending_upload_delete(owner=self.request.user, token=previous["token"])
+        upload = pending_upload_create(
+            owner=self.request.user, filename=form.parsed.filename, data=form.data_bytes
+        )
+        self.request.session[SESSION_KEY] = {"token": upload.token, "filename": upload.filename}
         return redirect("influencers:import-preview")
 
 
@@ -161,13 +111,13 @@ def _session_parsed(request):
     if not session_data:
         messages.info(request, "Upload a file to preview an import.")
         return None, redirect("influencers:influencer-import")
-    data = _load_upload(session_data)
-    if data is None:
+    upload = pending_upload_get(owner=request.user, token=session_data.get("token", ""))
+    if upload is None:
         request.session.pop(SESSION_KEY, None)
         messages.error(request, "The uploaded file is no longer available; upload it again.")
         return None, redirect("influencers:influencer-import")
     try:
-        return session_data, parse_roster_file(filename=session_data["filename"], data=data)
+        return session_data, parse_roster_file(filename=upload.filename, data=upload.data)
     except ImportFileError as error:  # it parsed at upload time; only a code change gets here
         request.session.pop(SESSION_KEY, None)
         messages.error(request, str(error))
@@ -228,7 +178,7 @@ class InfluencerImportConfirmView(ImportPermissionMixin, View):
                 "meanwhile). Check the preview again and confirm.",
             )
             return redirect("influencers:import-preview")
-        _discard_upload(session_data)
+        pending_upload_delete(owner=request.user, token=session_data["token"])
         request.session.pop(SESSION_KEY, None)
         messages.success(
             request,

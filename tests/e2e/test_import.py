@@ -18,9 +18,8 @@ CSV = (
 
 
 def test_import_a_csv_with_one_bad_row_shows_the_error_in_the_preview(
-    page, live_server, login, tiers, settings, tmp_path
+    page, live_server, login, tiers
 ):
-    settings.ROSTER_IMPORT_DIR = str(tmp_path)
     NicheFactory(name="Beauty", slug="beauty")
     UserFactory(username="m", is_superuser=True, is_staff=True)
     login("m", "correct-horse-battery")

@@ -3,14 +3,17 @@ idempotent re-import."""
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
+from crm.models import PendingUpload
 from influencers.imports import (
     MAX_ROWS,
     influencers_import,
@@ -71,11 +74,6 @@ def good_row(n, **changes):
     }
     row.update(changes)
     return [row[column] for column in HEADER]
-
-
-@pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.ROSTER_IMPORT_DIR = str(tmp_path / "imports")
 
 
 @pytest.fixture
@@ -404,6 +402,48 @@ def test_stale_preview_token_is_refused(marketer_client, roster_refs):
     response = confirm(marketer_client, first)
     assert response["Location"] == PREVIEW_URL
     assert not Influencer.objects.exists()
+
+
+def test_the_pending_upload_waits_in_the_database_for_its_owner_only(
+    client, marketer_client, marketer, roster_refs
+):
+    """Behind a load balancer the confirm may reach another server: the file waits in the
+    database, and another user holding its token cannot preview or confirm it."""
+    response = preview(marketer_client, csv_bytes([good_row(1)]))
+    token = response.context["token"]
+    pending = PendingUpload.objects.get(token=token)
+    assert (pending.owner, pending.filename) == (marketer, "roster.csv")
+
+    other = UserFactory(username="other-importer")
+    other.user_permissions.add(*marketer.user_permissions.all())
+    other_client = type(client)()
+    other_client.force_login(other)
+    session = other_client.session
+    session["roster_import"] = {"token": token, "filename": "roster.csv"}
+    session.save()
+    assert other_client.get(PREVIEW_URL)["Location"] == IMPORT_URL
+    refused = other_client.post(CONFIRM_URL, {"token": token})
+    assert refused["Location"] == IMPORT_URL
+    assert not Influencer.objects.exists()
+    # The owner still can.
+    assert confirm(marketer_client, response).status_code == 302
+    assert Influencer.objects.filter(name="Creator 1").exists()
+    assert not PendingUpload.objects.exists()
+
+
+def test_an_expired_upload_is_refused_and_deleted_by_the_next_upload(marketer_client, roster_refs):
+    response = preview(marketer_client, csv_bytes([good_row(1)]))
+    PendingUpload.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    gone = confirm(marketer_client, response)
+    assert gone["Location"] == IMPORT_URL
+    assert "no longer available" in str(list(gone.wsgi_request._messages)[0])
+    assert not Influencer.objects.exists()
+
+    UserFactory(username="late")  # anyone's next upload clears expired ones
+    expired = PendingUpload.objects.get()
+    preview(marketer_client, csv_bytes([good_row(2)]))
+    assert not PendingUpload.objects.filter(pk=expired.pk).exists()
+    assert PendingUpload.objects.count() == 1
 
 
 def test_confirm_revalidates_against_the_roster_as_it_is_now(marketer_client, roster_refs):
