@@ -25,6 +25,7 @@ from crm.selectors import pending_upload_get
 from crm.services import pending_upload_create, pending_upload_delete
 from influencers.imports import (
     ACCOUNT_COLUMNS,
+    ERRORS_FILE_COLUMNS,
     INFLUENCER_COLUMNS,
     MAX_ACCOUNTS,
     MAX_FILE_BYTES,
@@ -33,6 +34,7 @@ from influencers.imports import (
     ImportRefused,
     influencers_import,
     parse_roster_file,
+    refused_rows,
     roster_import_plan,
     template_columns,
 )
@@ -139,11 +141,20 @@ class InfluencerImportPreviewView(ImportPermissionMixin, TemplateView):
         return {
             "plan": plan,
             "token": session_data["token"],
+            # The invalid rows this preview shows, posted back by "skip them and import the
+            # rest": the confirm imports only if they are still exactly the invalid ones.
+            "skip_rows": ",".join(str(number) for number in sorted(plan.invalid_rows)),
             "errors_shown": plan.errors[:ERRORS_SHOWN],
             "errors_hidden": max(0, len(plan.errors) - ERRORS_SHOWN),
             "sample_rows": plan.rows[:PREVIEW_ROWS],
             "rows_hidden": max(0, len(plan.rows) - PREVIEW_ROWS),
         }
+
+
+def _row_numbers(text):
+    """Row numbers from "3,7,12"; anything else in the list is dropped (it then matches no
+    preview, and nothing is imported)."""
+    return {int(n) for n in text.split(",") if n.isascii() and n.isdigit() and len(n) <= 9}
 
 
 class InfluencerImportConfirmView(ImportPermissionMixin, View):
@@ -160,14 +171,24 @@ class InfluencerImportConfirmView(ImportPermissionMixin, View):
                 "imported; check the latest preview.",
             )
             return redirect("influencers:import-preview")
+        skip_rows = None
+        if request.POST.get("skip_invalid"):
+            skip_rows = _row_numbers(request.POST.get("skip_rows", ""))
         try:
-            result = influencers_import(parsed=parsed, user=request.user)
+            result = influencers_import(parsed=parsed, user=request.user, skip_rows=skip_rows)
         except ImportRefused as refused:
-            messages.error(
-                request,
-                f"Nothing was imported: {refused.plan.invalid:,} row(s) have errors. Fix them in "
-                f"the file and upload it again; the import runs only when every row is valid.",
-            )
+            if skip_rows is None:
+                text = (
+                    f"Nothing was imported: {refused.plan.invalid:,} row(s) have errors. Fix them "
+                    f"in the file and upload it again, or import only the valid rows; the import "
+                    f"runs only when every row is valid."
+                )
+            else:
+                text = (
+                    "Nothing was imported: the rows with errors are not the ones the preview "
+                    "showed (the roster changed meanwhile). Check this preview and choose again."
+                )
+            messages.error(request, text)
             context = InfluencerImportPreviewView.preview_context(session_data, refused.plan)
             view = InfluencerImportPreviewView(request=request)
             return view.render_to_response(context, status=400)
@@ -184,13 +205,19 @@ class InfluencerImportConfirmView(ImportPermissionMixin, View):
             request,
             f"Imported {session_data['filename']}: {result.created:,} influencer(s) created, "
             f"{result.updated:,} matched by handle ({result.changed:,} changed); "
-            f"{result.accounts_created:,} account(s) added, {result.accounts_updated:,} changed.",
+            f"{result.accounts_created:,} account(s) added, {result.accounts_updated:,} changed."
+            + (
+                f" {result.skipped:,} row(s) with errors skipped, as chosen."
+                if result.skipped
+                else ""
+            ),
         )
         return redirect(reverse("influencers:influencer-list"))
 
 
 class InfluencerImportErrorsView(ImportPermissionMixin, View):
-    """Every error of the previewed file as CSV, for files with more than fit on the page."""
+    """The refused rows of the previewed file, as they are in it, each with its errors: fixed,
+    the file imports as it is (the import does not read its row and errors columns)."""
 
     def get(self, request, *args, **kwargs):
         session_data, parsed = _session_parsed(request)
@@ -201,9 +228,10 @@ class InfluencerImportErrorsView(ImportPermissionMixin, View):
         response["Content-Disposition"] = 'attachment; filename="import-errors.csv"'
         response.write("\ufeff")  # so Excel reads the file as UTF-8
         writer = csv.writer(response)
-        writer.writerow(["row", "column", "value", "reason"])
-        for error in plan.errors:
-            writer.writerow(neutralise_row([error.row, error.column, error.value, error.reason]))
+        columns = [c for c in parsed.columns if c not in ERRORS_FILE_COLUMNS]
+        writer.writerow([*ERRORS_FILE_COLUMNS, *columns])
+        for number, reasons, cells in refused_rows(parsed, plan):
+            writer.writerow(neutralise_row([number, reasons, *cells]))
         return response
 
 

@@ -94,7 +94,10 @@ def template_columns():
     return columns
 
 
-KNOWN_COLUMNS = frozenset(template_columns())
+# The errors file (refused rows as they were, each with its errors) leads with these two; an
+# upload may keep them, so a fixed errors file imports as it is. They are not read.
+ERRORS_FILE_COLUMNS = ("row", "errors")
+KNOWN_COLUMNS = frozenset(template_columns()) | frozenset(ERRORS_FILE_COLUMNS)
 
 
 class ImportFileError(Exception):
@@ -167,10 +170,12 @@ class ImportResult:
     changed: int  # of those, influencers that actually changed (fields, niches or accounts)
     accounts_created: int
     accounts_updated: int
+    skipped: int = 0  # invalid rows left out on request
 
 
 class ImportRefused(Exception):
-    """Some rows are invalid: nothing was imported. ``plan`` lists the errors."""
+    """Some rows are invalid (or not the ones agreed to skip): nothing was imported. ``plan``
+    lists the errors."""
 
     def __init__(self, plan):
         super().__init__(f"{plan.invalid} invalid row(s); nothing was imported.")
@@ -687,15 +692,33 @@ def roster_import_plan(parsed):
 BATCH_SIZE = 1000
 
 
-@transaction.atomic
-def influencers_import(*, parsed, user=None):
-    """Import every row of the file in one transaction, or nothing if any row is invalid.
+def refused_rows(parsed, plan):
+    """The invalid rows as they are in the file: (row number, "column: reason; ...", values in
+    the file's column order), for the errors file."""
+    reasons = {}
+    for error in plan.errors:
+        reasons.setdefault(error.row, []).append(f"{error.column}: {error.reason}")
+    for number, values in parsed.rows:
+        if number in plan.invalid_rows:
+            cells = [values[c] for c in parsed.columns if c not in ERRORS_FILE_COLUMNS]
+            yield number, "; ".join(reasons.get(number, [])), cells
 
-    Rows whose platform + handle already exist update that influencer; others create one.
-    Only what differs is written; audience totals are then recomputed in SQL.
+
+@transaction.atomic
+def influencers_import(*, parsed, user=None, skip_rows=None):
+    """Import the rows of the file in one transaction; nothing if any row is invalid.
+
+    ``skip_rows``: the invalid rows' numbers the user agreed to leave out; the valid rows are
+    then imported if those are exactly the invalid rows now (else nothing is, as the preview
+    they chose from is out of date). Rows whose platform + handle already exist update that
+    influencer; others create one. Only what differs is written; audience totals are then
+    recomputed in SQL.
     """
     plan = roster_import_plan(parsed)
-    if plan.errors:
+    if skip_rows is None:
+        if plan.errors:
+            raise ImportRefused(plan)
+    elif plan.invalid_rows != set(skip_rows) or not plan.rows:
         raise ImportRefused(plan)
     now = timezone.now()
     updates = [row for row in plan.rows if row.influencer_id]
@@ -810,6 +833,7 @@ def influencers_import(*, parsed, user=None):
         changed=len(touched),
         accounts_created=len(added),
         accounts_updated=len(changed_accounts),
+        skipped=plan.invalid,
     )
 
 

@@ -310,6 +310,79 @@ def test_one_bad_row_among_good_ones_saves_nothing_on_confirm(marketer_client, r
     assert SocialAccount.objects.count() == 0
 
 
+def skip_refused(client, preview_response):
+    """Press "Import the N valid rows and skip the M refused"."""
+    context = preview_response.context
+    return client.post(
+        CONFIRM_URL,
+        {"token": context["token"], "skip_invalid": "1", "skip_rows": context["skip_rows"]},
+    )
+
+
+def test_the_valid_rows_can_be_imported_skipping_the_refused_ones(marketer_client, roster_refs):
+    rows = [good_row(n) for n in range(1, 6)]
+    rows.insert(2, good_row(99, engagement_rate_1="abc"))  # row 4
+    rows.append(good_row(98, owner="nobody"))  # row 8
+    response = preview(marketer_client, csv_bytes(rows))
+    assert "Import the 5 valid rows and skip the 2 refused" in response.content.decode()
+
+    done = skip_refused(marketer_client, response)
+    assert done.status_code == 302
+    message = str(list(done.wsgi_request._messages)[0])
+    assert "5 influencer(s) created" in message
+    assert "2 row(s) with errors skipped" in message
+    assert sorted(Influencer.objects.values_list("name", flat=True)) == [
+        f"Creator {n}" for n in range(1, 6)
+    ]
+    assert SocialAccount.objects.count() == 10
+
+
+def test_skipping_is_refused_when_other_rows_turned_invalid_since_the_preview(
+    marketer_client, roster_refs
+):
+    bob = UserFactory(username="bob")
+    rows = [good_row(1), good_row(2, owner="bob"), good_row(3, followers_1="many")]
+    response = preview(marketer_client, csv_bytes(rows))
+    assert response.context["skip_rows"] == "4"
+    bob.delete()  # row 3 is now refused too: the choice made on the preview no longer holds
+    refused = skip_refused(marketer_client, response)
+    assert refused.status_code == 400
+    assert "not the ones the preview showed" in refused.content.decode()
+    assert not Influencer.objects.exists()
+
+
+@pytest.mark.parametrize("rows", [[good_row(1)], [good_row(1, followers_1="x")]])
+def test_no_skip_button_without_both_valid_and_refused_rows(marketer_client, roster_refs, rows):
+    response = preview(marketer_client, csv_bytes(rows))
+    assert 'name="skip_invalid"' not in response.content.decode()
+    # Posting it anyway with nothing valid imports nothing.
+    assert skip_refused(marketer_client, response).status_code in (302, 400)
+    assert Influencer.objects.count() == (1 if not response.context["plan"].errors else 0)
+
+
+def test_the_errors_file_holds_the_refused_rows_and_imports_once_fixed(
+    marketer_client, roster_refs
+):
+    rows = [good_row(1), good_row(2, engagement_rate_1="150", name="=Zoë 2")]
+    preview(marketer_client, csv_bytes(rows))
+    response = marketer_client.get(reverse("influencers:import-errors"))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    text = response.content.decode("utf-8-sig")
+    errors_file = list(csv.reader(io.StringIO(text)))
+    assert errors_file[0] == ["row", "errors", *HEADER]
+    assert len(errors_file) == 2
+    row = dict(zip(errors_file[0], errors_file[1], strict=True))
+    assert row["row"] == "3"
+    assert row["errors"] == "engagement_rate_1: must be between 0 and 100 (a percentage)"
+    assert row["name"] == "'=Zoë 2"  # neutralised for the spreadsheet
+    assert row["handle_1"] == "'@creator2"
+
+    fixed = text.replace(",150,", ",1.5,").encode()
+    plan = preview(marketer_client, fixed, name="import-errors.csv").context["plan"]
+    assert (plan.to_create, plan.invalid) == (1, 0)
+    assert plan.rows[0].fields["name"] == "=Zoë 2"
+
+
 def test_confirm_imports_every_row_with_niches_owner_accounts_and_totals(
     marketer_client, roster_refs
 ):
