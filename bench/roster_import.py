@@ -23,7 +23,6 @@ import io
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -157,13 +156,7 @@ def main():
     )
     timed("validate only (empty roster)", results, lambda: roster_import_plan(parsed))
 
-    with (
-        tempfile.TemporaryDirectory() as upload_dir,
-        override_settings(
-            ROSTER_IMPORT_DIR=upload_dir,
-            SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies",
-        ),
-    ):
+    with override_settings(SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies"):
         client = Client()
         client.force_login(owner)
         try:

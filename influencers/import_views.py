@@ -1,21 +1,16 @@
 """Roster import pages: template download, upload, preview, confirm.
 
-The uploaded file is kept server-side (a temp file named by a random token that only the
-session knows) between the preview and the confirm; the confirm re-reads and re-validates it,
-so nothing the browser posts is trusted as row data.
+The uploaded file waits in the database (crm.models.PendingUpload: a random token that only the
+session knows, tied to the uploading user, expiring after a day) between the preview and the
+confirm, so any app server can answer either; the confirm re-reads and re-validates it, so
+nothing the browser posts is trusted as row data.
 """
 
 import csv
-import hashlib
-import secrets
-import tempfile
-import time
-from pathlib import Path
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import IntegrityError
@@ -26,8 +21,11 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from crm.csv_safety import neutralise_row
+from crm.selectors import pending_upload_get
+from crm.services import pending_upload_create, pending_upload_delete
 from influencers.imports import (
     ACCOUNT_COLUMNS,
+    ERRORS_FILE_COLUMNS,
     INFLUENCER_COLUMNS,
     MAX_ACCOUNTS,
     MAX_FILE_BYTES,
@@ -36,59 +34,15 @@ from influencers.imports import (
     ImportRefused,
     influencers_import,
     parse_roster_file,
+    refused_rows,
     roster_import_plan,
     template_columns,
 )
 
 SESSION_KEY = "roster_import"
-KEEP_UPLOADS_SECONDS = 24 * 60 * 60
 ERRORS_SHOWN = 1000
 PREVIEW_ROWS = 50
 IMPORT_PERMISSIONS = ("influencers.add_influencer", "influencers.change_influencer")
-
-
-def upload_dir():
-    configured = getattr(settings, "ROSTER_IMPORT_DIR", None)
-    if configured:
-        return Path(configured)
-    if settings.MEDIA_ROOT:
-        return Path(settings.MEDIA_ROOT) / "tmp" / "roster-imports"
-    return Path(tempfile.gettempdir()) / "crm-roster-imports"
-
-
-def _store_upload(data):
-    directory = upload_dir()
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    cutoff = time.time() - KEEP_UPLOADS_SECONDS
-    for old in directory.glob("*.upload"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    path = directory / f"{token}.upload"
-    path.touch(mode=0o600)
-    path.write_bytes(data)
-    return token
-
-
-def _load_upload(session_data):
-    """The stored bytes for the session's upload, or None if gone or altered."""
-    token = session_data.get("token", "")
-    if not token.isalnum():
-        return None
-    path = upload_dir() / f"{token}.upload"
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest() != session_data.get("sha256"):
-        return None
-    return data
-
-
-def _discard_upload(session_data):
-    token = session_data.get("token", "")
-    if token.isalnum():
-        (upload_dir() / f"{token}.upload").unlink(missing_ok=True)
 
 
 class RosterImportForm(forms.Form):
@@ -145,13 +99,11 @@ class InfluencerImportView(ImportPermissionMixin, FormView):
     def form_valid(self, form):
         previous = self.request.session.get(SESSION_KEY)
         if previous:
-            _discard_upload(previous)
-        data = form.data_bytes
-        self.request.session[SESSION_KEY] = {
-            "token": _store_upload(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "filename": form.parsed.filename,
-        }
+            pending_upload_delete(owner=self.request.user, token=previous["token"])
+        upload = pending_upload_create(
+            owner=self.request.user, filename=form.parsed.filename, data=form.data_bytes
+        )
+        self.request.session[SESSION_KEY] = {"token": upload.token, "filename": upload.filename}
         return redirect("influencers:import-preview")
 
 
@@ -161,13 +113,13 @@ def _session_parsed(request):
     if not session_data:
         messages.info(request, "Upload a file to preview an import.")
         return None, redirect("influencers:influencer-import")
-    data = _load_upload(session_data)
-    if data is None:
+    upload = pending_upload_get(owner=request.user, token=session_data.get("token", ""))
+    if upload is None:
         request.session.pop(SESSION_KEY, None)
         messages.error(request, "The uploaded file is no longer available; upload it again.")
         return None, redirect("influencers:influencer-import")
     try:
-        return session_data, parse_roster_file(filename=session_data["filename"], data=data)
+        return session_data, parse_roster_file(filename=upload.filename, data=upload.data)
     except ImportFileError as error:  # it parsed at upload time; only a code change gets here
         request.session.pop(SESSION_KEY, None)
         messages.error(request, str(error))
@@ -189,11 +141,20 @@ class InfluencerImportPreviewView(ImportPermissionMixin, TemplateView):
         return {
             "plan": plan,
             "token": session_data["token"],
+            # The invalid rows this preview shows, posted back by "skip them and import the
+            # rest": the confirm imports only if they are still exactly the invalid ones.
+            "skip_rows": ",".join(str(number) for number in sorted(plan.invalid_rows)),
             "errors_shown": plan.errors[:ERRORS_SHOWN],
             "errors_hidden": max(0, len(plan.errors) - ERRORS_SHOWN),
             "sample_rows": plan.rows[:PREVIEW_ROWS],
             "rows_hidden": max(0, len(plan.rows) - PREVIEW_ROWS),
         }
+
+
+def _row_numbers(text):
+    """Row numbers from "3,7,12"; anything else in the list is dropped (it then matches no
+    preview, and nothing is imported)."""
+    return {int(n) for n in text.split(",") if n.isascii() and n.isdigit() and len(n) <= 9}
 
 
 class InfluencerImportConfirmView(ImportPermissionMixin, View):
@@ -210,14 +171,24 @@ class InfluencerImportConfirmView(ImportPermissionMixin, View):
                 "imported; check the latest preview.",
             )
             return redirect("influencers:import-preview")
+        skip_rows = None
+        if request.POST.get("skip_invalid"):
+            skip_rows = _row_numbers(request.POST.get("skip_rows", ""))
         try:
-            result = influencers_import(parsed=parsed, user=request.user)
+            result = influencers_import(parsed=parsed, user=request.user, skip_rows=skip_rows)
         except ImportRefused as refused:
-            messages.error(
-                request,
-                f"Nothing was imported: {refused.plan.invalid:,} row(s) have errors. Fix them in "
-                f"the file and upload it again; the import runs only when every row is valid.",
-            )
+            if skip_rows is None:
+                text = (
+                    f"Nothing was imported: {refused.plan.invalid:,} row(s) have errors. Fix them "
+                    f"in the file and upload it again, or import only the valid rows; the import "
+                    f"runs only when every row is valid."
+                )
+            else:
+                text = (
+                    "Nothing was imported: the rows with errors are not the ones the preview "
+                    "showed (the roster changed meanwhile). Check this preview and choose again."
+                )
+            messages.error(request, text)
             context = InfluencerImportPreviewView.preview_context(session_data, refused.plan)
             view = InfluencerImportPreviewView(request=request)
             return view.render_to_response(context, status=400)
@@ -228,19 +199,25 @@ class InfluencerImportConfirmView(ImportPermissionMixin, View):
                 "meanwhile). Check the preview again and confirm.",
             )
             return redirect("influencers:import-preview")
-        _discard_upload(session_data)
+        pending_upload_delete(owner=request.user, token=session_data["token"])
         request.session.pop(SESSION_KEY, None)
         messages.success(
             request,
             f"Imported {session_data['filename']}: {result.created:,} influencer(s) created, "
             f"{result.updated:,} matched by handle ({result.changed:,} changed); "
-            f"{result.accounts_created:,} account(s) added, {result.accounts_updated:,} changed.",
+            f"{result.accounts_created:,} account(s) added, {result.accounts_updated:,} changed."
+            + (
+                f" {result.skipped:,} row(s) with errors skipped, as chosen."
+                if result.skipped
+                else ""
+            ),
         )
         return redirect(reverse("influencers:influencer-list"))
 
 
 class InfluencerImportErrorsView(ImportPermissionMixin, View):
-    """Every error of the previewed file as CSV, for files with more than fit on the page."""
+    """The refused rows of the previewed file, as they are in it, each with its errors: fixed,
+    the file imports as it is (the import does not read its row and errors columns)."""
 
     def get(self, request, *args, **kwargs):
         session_data, parsed = _session_parsed(request)
@@ -251,9 +228,10 @@ class InfluencerImportErrorsView(ImportPermissionMixin, View):
         response["Content-Disposition"] = 'attachment; filename="import-errors.csv"'
         response.write("\ufeff")  # so Excel reads the file as UTF-8
         writer = csv.writer(response)
-        writer.writerow(["row", "column", "value", "reason"])
-        for error in plan.errors:
-            writer.writerow(neutralise_row([error.row, error.column, error.value, error.reason]))
+        columns = [c for c in parsed.columns if c not in ERRORS_FILE_COLUMNS]
+        writer.writerow([*ERRORS_FILE_COLUMNS, *columns])
+        for number, reasons, cells in refused_rows(parsed, plan):
+            writer.writerow(neutralise_row([number, reasons, *cells]))
         return response
 
 

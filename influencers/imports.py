@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from crm.csv_safety import restore
 from crm.history import history_record_pks
+from crm.xlsx_reader import XlsxLimitExceeded, XlsxLimits, load_workbook_limited
 from influencers.models import Influencer, Niche, Platform, SocialAccount
 from influencers.services import influencers_recompute_audience
 
@@ -32,6 +33,10 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_LINES = 2 * MAX_ROWS + 1  # blank rows are skipped, but a file of blanks is not read forever
 MAX_COLUMNS = 100  # spreadsheet columns read (the template has 24)
+# An XLSX is compressed XML: 5 MB can unpack to gigabytes. A 20,000-row file of every template
+# column unpacks to about 30 MB and 480,000 cells.
+MAX_XLSX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_CELLS = 500_000
 MAX_ACCOUNTS = 3
 ACCOUNT_FIELDS = ("platform", "handle", "url", "followers", "engagement_rate")
 
@@ -89,7 +94,10 @@ def template_columns():
     return columns
 
 
-KNOWN_COLUMNS = frozenset(template_columns())
+# The errors file (refused rows as they were, each with its errors) leads with these two; an
+# upload may keep them, so a fixed errors file imports as it is. They are not read.
+ERRORS_FILE_COLUMNS = ("row", "errors")
+KNOWN_COLUMNS = frozenset(template_columns()) | frozenset(ERRORS_FILE_COLUMNS)
 
 
 class ImportFileError(Exception):
@@ -162,10 +170,12 @@ class ImportResult:
     changed: int  # of those, influencers that actually changed (fields, niches or accounts)
     accounts_created: int
     accounts_updated: int
+    skipped: int = 0  # invalid rows left out on request
 
 
 class ImportRefused(Exception):
-    """Some rows are invalid: nothing was imported. ``plan`` lists the errors."""
+    """Some rows are invalid (or not the ones agreed to skip): nothing was imported. ``plan``
+    lists the errors."""
 
     def __init__(self, plan):
         super().__init__(f"{plan.invalid} invalid row(s); nothing was imported.")
@@ -295,12 +305,23 @@ def _parse_csv(data, filename):
         ) from None
 
 
-def _parse_xlsx(data, filename):
-    from openpyxl import load_workbook
+XLSX_LIMITS = XlsxLimits(
+    max_uncompressed_bytes=MAX_XLSX_UNCOMPRESSED_BYTES,
+    max_rows=MAX_LINES,
+    max_columns=MAX_COLUMNS,
+    max_cells=MAX_CELLS,
+)
 
+
+def _parse_xlsx(data, filename):
+    workbook = None
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # data_only=False: a formula cell shows as its formula, so it can be refused by name
+        # (its cached value, if any, is whatever the last program to save the file computed).
+        workbook = load_workbook_limited(data, XLSX_LIMITS, data_only=False)
         sheet = workbook.worksheets[0]
+    except XlsxLimitExceeded as error:
+        raise ImportFileError(str(error)) from None
     except Exception as error:  # zipfile, XML and KeyError alike: openpyxl has no single error
         raise ImportFileError(
             "The file is not a readable Excel spreadsheet (.xlsx); open it in Excel or "
@@ -317,6 +338,8 @@ def _parse_xlsx(data, filename):
                 yield [_xlsx_value(cell) for cell in row]
 
         return _rows_from_cells(cell_rows(), filename)
+    except XlsxLimitExceeded as error:
+        raise ImportFileError(str(error)) from None
     except ImportFileError:
         raise
     except Exception as error:
@@ -330,6 +353,12 @@ def _parse_xlsx(data, filename):
 
 def _xlsx_value(cell):
     value = cell.value
+    if getattr(cell, "data_type", None) == "f":
+        raise ImportFileError(
+            f"Cell {cell.coordinate} holds a formula ({str(value)[:50]}), not a value: the "
+            f"import reads what cells hold, not formulas. Turn the formulas into their results "
+            f"(copy the cells, then Paste Special > Values) and upload the file again."
+        )
     # A cell formatted as a percentage stores 3.5% as 0.035.
     if isinstance(value, (int, float)) and "%" in (getattr(cell, "number_format", "") or ""):
         return value * 100
@@ -663,15 +692,33 @@ def roster_import_plan(parsed):
 BATCH_SIZE = 1000
 
 
-@transaction.atomic
-def influencers_import(*, parsed, user=None):
-    """Import every row of the file in one transaction, or nothing if any row is invalid.
+def refused_rows(parsed, plan):
+    """The invalid rows as they are in the file: (row number, "column: reason; ...", values in
+    the file's column order), for the errors file."""
+    reasons = {}
+    for error in plan.errors:
+        reasons.setdefault(error.row, []).append(f"{error.column}: {error.reason}")
+    for number, values in parsed.rows:
+        if number in plan.invalid_rows:
+            cells = [values[c] for c in parsed.columns if c not in ERRORS_FILE_COLUMNS]
+            yield number, "; ".join(reasons.get(number, [])), cells
 
-    Rows whose platform + handle already exist update that influencer; others create one.
-    Only what differs is written; audience totals are then recomputed in SQL.
+
+@transaction.atomic
+def influencers_import(*, parsed, user=None, skip_rows=None):
+    """Import the rows of the file in one transaction; nothing if any row is invalid.
+
+    ``skip_rows``: the invalid rows' numbers the user agreed to leave out; the valid rows are
+    then imported if those are exactly the invalid rows now (else nothing is, as the preview
+    they chose from is out of date). Rows whose platform + handle already exist update that
+    influencer; others create one. Only what differs is written; audience totals are then
+    recomputed in SQL.
     """
     plan = roster_import_plan(parsed)
-    if plan.errors:
+    if skip_rows is None:
+        if plan.errors:
+            raise ImportRefused(plan)
+    elif plan.invalid_rows != set(skip_rows) or not plan.rows:
         raise ImportRefused(plan)
     now = timezone.now()
     updates = [row for row in plan.rows if row.influencer_id]
@@ -786,6 +833,7 @@ def influencers_import(*, parsed, user=None):
         changed=len(touched),
         accounts_created=len(added),
         accounts_updated=len(changed_accounts),
+        skipped=plan.invalid,
     )
 
 

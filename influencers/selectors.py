@@ -149,12 +149,21 @@ def influencer_interactions(influencer, limit=50):
     )[:limit]
 
 
+EXPORT_ACCOUNT_FIELDS = (*ROW_ACCOUNT_FIELDS, "url", "engagement_rate")
+
+
 def roster_export_rows(queryset, chunk_size=2000):
-    """Influencers of a filtered roster for the CSV export, streamed in chunks."""
+    """Influencers of a filtered roster for the CSV export (in the import's columns), streamed
+    in chunks, with niches and every account field (primary first, then largest)."""
+    accounts = SocialAccount.objects.only(*EXPORT_ACCOUNT_FIELDS).order_by(
+        "-is_primary", "-followers", "id"
+    )
     return (
-        queryset.with_tier()
-        .select_related("owner")
-        .prefetch_related(*_row_prefetches())
+        queryset.select_related("owner")
+        .prefetch_related(
+            Prefetch("niches", queryset=Niche.objects.order_by("name"), to_attr="niche_list"),
+            Prefetch("accounts", queryset=accounts, to_attr="account_list"),
+        )
         .order_by("name", "id")
         .iterator(chunk_size=chunk_size)
     )

@@ -23,6 +23,7 @@ from influencers.forms import (
     SocialAccountFormSet,
     select_options,
 )
+from influencers.imports import MAX_ACCOUNTS, template_columns
 from influencers.models import Influencer, SocialAccount, Tier
 from influencers.services import (
     influencer_archive,
@@ -113,25 +114,11 @@ class InfluencerListView(RosterMixin, TemplateView):
 
 
 class InfluencerExportView(RosterMixin, TemplateView):
-    """The filtered roster as CSV, streamed: 100,000 rows never sit in memory together."""
+    """The filtered roster as CSV in the import template's columns, streamed: 100,000 rows never
+    sit in memory together. UTF-8 with a BOM (so Excel reads accents and CJK), formula-looking
+    text neutralised; edited and uploaded to the import, it updates the same influencers."""
 
-    header = [
-        "name",
-        "email",
-        "phone",
-        "country",
-        "city",
-        "status",
-        "owner",
-        "tier",
-        "followers",
-        "engagement_rate",
-        "niches",
-        "primary_platform",
-        "primary_handle",
-        "platforms",
-        "created_at",
-    ]
+    header = template_columns()
 
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset()
@@ -142,7 +129,7 @@ class InfluencerExportView(RosterMixin, TemplateView):
         writer = csv.writer(Echo())
 
         def lines():
-            yield writer.writerow(self.header)
+            yield "\ufeff" + writer.writerow(self.header)
             for influencer in selectors.roster_export_rows(queryset):
                 yield writer.writerow(neutralise_row(self.row(influencer)))
 
@@ -153,8 +140,9 @@ class InfluencerExportView(RosterMixin, TemplateView):
 
     @staticmethod
     def row(influencer):
-        primary, platforms = selectors.account_summary(influencer)
-        return [
+        """The influencer's cells in template_columns() order; the first MAX_ACCOUNTS accounts
+        (the import leaves any others as they are)."""
+        cells = [
             influencer.name,
             influencer.email,
             influencer.phone,
@@ -162,15 +150,20 @@ class InfluencerExportView(RosterMixin, TemplateView):
             influencer.city,
             influencer.get_status_display(),
             influencer.owner.get_username() if influencer.owner else "",
-            influencer.tier_name or "",
-            influencer.followers,
-            influencer.engagement_rate,
             "; ".join(niche.name for niche in influencer.niche_list),
-            selectors.PLATFORM_LABELS.get(primary.platform, primary.platform) if primary else "",
-            primary.handle if primary else "",
-            "; ".join(platforms),
-            timezone.localtime(influencer.created_at).strftime("%Y-%m-%d %H:%M"),
+            influencer.notes,
         ]
+        accounts = influencer.account_list[:MAX_ACCOUNTS]
+        for account in accounts:
+            cells += [
+                selectors.PLATFORM_LABELS.get(account.platform, account.platform),
+                account.handle,
+                account.url,
+                account.followers,
+                account.engagement_rate,
+            ]
+        cells += [""] * (len(InfluencerExportView.header) - len(cells))
+        return cells
 
 
 class Echo:

@@ -18,9 +18,8 @@ CSV = (
 
 
 def test_import_a_csv_with_one_bad_row_shows_the_error_in_the_preview(
-    page, live_server, login, tiers, settings, tmp_path
+    page, live_server, login, tiers
 ):
-    settings.ROSTER_IMPORT_DIR = str(tmp_path)
     NicheFactory(name="Beauty", slug="beauty")
     UserFactory(username="m", is_superuser=True, is_staff=True)
     login("m", "correct-horse-battery")
@@ -40,7 +39,7 @@ def test_import_a_csv_with_one_bad_row_shows_the_error_in_the_preview(
     expect(error_row.locator("td").nth(0)).to_have_text("3")  # the spreadsheet's row number
     expect(error_row.locator("td").nth(1)).to_have_text("engagement_rate_1")
     expect(error_row).to_contain_text("must be between 0 and 100")
-    expect(page.locator("#import-confirm button[type=submit]")).to_be_disabled()
+    expect(page.get_by_role("button", name="Import", exact=True)).to_be_disabled()
     assert not Influencer.objects.exists()
 
     # Fix the row, upload again, confirm: all three arrive on the roster.
@@ -63,3 +62,23 @@ def test_import_a_csv_with_one_bad_row_shows_the_error_in_the_preview(
         "Good One",
         "Good Two",
     ]
+
+
+def test_import_the_valid_rows_and_skip_the_refused_one(page, live_server, login, tiers):
+    NicheFactory(name="Beauty", slug="beauty")
+    UserFactory(username="m", is_superuser=True, is_staff=True)
+    login("m", "correct-horse-battery")
+
+    page.goto(f"{live_server.url}/influencers/import/")
+    page.get_by_label("CSV or XLSX file").set_input_files(
+        files=[{"name": "roster.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
+    )
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page.locator("#count-invalid")).to_have_text("1")
+    expect(page.get_by_role("link", name="errors file")).to_be_visible()
+
+    page.get_by_role("button", name="Import the 2 valid rows and skip the 1 refused").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("2 influencer(s) created")
+    expect(alert).to_contain_text("1 row(s) with errors skipped")
+    assert sorted(Influencer.objects.values_list("name", flat=True)) == ["Good One", "Good Two"]

@@ -1,4 +1,5 @@
-"""The roster export: streamed CSV of the filtered roster, safe to open in a spreadsheet."""
+"""The roster export: streamed CSV of the filtered roster in the import template's columns, UTF-8
+with a BOM, safe to open in a spreadsheet, and importable again after editing."""
 
 import csv
 import io
@@ -6,13 +7,16 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
 
 from crm.csv_safety import neutralise_row
+from influencers.imports import template_columns
+from influencers.models import Influencer
+from influencers.services import social_account_create
 from influencers.views import InfluencerExportView
-from tests.factories import InfluencerFactory, NicheFactory
+from tests.factories import InfluencerFactory, NicheFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +25,9 @@ URL = reverse("influencers:influencer-export")
 
 def read(response):
     assert isinstance(response, StreamingHttpResponse)
-    text = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(text)))
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf")  # the BOM: Excel then reads UTF-8
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_export_is_a_streamed_csv_attachment(admin_client, tiers):
@@ -32,11 +37,13 @@ def test_export_is_a_streamed_csv_attachment(admin_client, tiers):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment;" in response["Content-Disposition"]
     rows = read(response)
+    assert list(rows[0]) == template_columns()
     assert rows[0]["name"] == "Ana"
-    assert rows[0]["tier"] == "Micro"
-    assert rows[0]["followers"] == "5000"
-    assert rows[0]["primary_handle"] == "ana"
-    assert rows[0]["primary_platform"] == "Instagram"
+    assert rows[0]["status"] == "Active"
+    assert rows[0]["followers_1"] == "5000"
+    assert rows[0]["handle_1"] == "ana"
+    assert rows[0]["platform_1"] == "Instagram"
+    assert rows[0]["handle_2"] == ""
 
 
 def test_formula_looking_cells_are_neutralised(admin_client, tiers):
@@ -62,32 +69,35 @@ def test_formula_looking_cells_are_neutralised(admin_client, tiers):
 def test_numbers_stay_numbers(admin_client, tiers):
     InfluencerFactory(name="Zero", audience=0, audience__engagement_rate=0)
     rows = read(admin_client.get(URL))
-    assert rows[0]["followers"] == "0"
-    assert rows[0]["engagement_rate"] == "0.00"
+    assert rows[0]["followers_1"] == "0"
+    assert rows[0]["engagement_rate_1"] == "0.00"
 
 
 def test_negative_numbers_stay_numbers_and_minus_text_is_neutralised():
     # The database refuses negative audiences, so feed the export's row builder directly.
+    account = SimpleNamespace(
+        platform="instagram", handle="-minus", url="", followers=-5, engagement_rate=Decimal("-1.5")
+    )
     influencer = SimpleNamespace(
         name="-Minus",
         email="",
         phone="",
         country="",
         city="",
+        notes="",
         owner=None,
-        tier_name=None,
-        followers=-5,
-        engagement_rate=Decimal("-1.5"),
         niche_list=[],
-        account_list=[],
-        created_at=timezone.now(),
+        account_list=[account],
         get_status_display=lambda: "Active",
     )
-    row = neutralise_row(InfluencerExportView.row(influencer))
-    assert row[0] == "'-Minus"
-    assert row[8] == -5 and row[9] == Decimal("-1.5")
+    row = dict(
+        zip(template_columns(), neutralise_row(InfluencerExportView.row(influencer)), strict=True)
+    )
+    assert row["name"] == "'-Minus"
+    assert row["handle_1"] == "'-minus"
+    assert row["followers_1"] == -5 and row["engagement_rate_1"] == Decimal("-1.5")
     out = io.StringIO()
-    csv.writer(out).writerow(row)
+    csv.writer(out).writerow(row.values())
     assert ",-5,-1.5," in out.getvalue()
 
 
@@ -121,3 +131,91 @@ def test_export_runs_a_constant_number_of_queries(admin_client, tiers, count_que
     rows, many = count_queries(export)
     assert len(rows) == 23
     assert few == many
+
+
+def snapshot():
+    """Every influencer with its niches and accounts, as plain values, by name."""
+    people = {}
+    for influencer in Influencer.objects.prefetch_related("niches", "accounts"):
+        people[influencer.name] = {
+            "fields": [
+                getattr(influencer, name)
+                for name in ("email", "phone", "country", "city", "status", "owner_id", "notes")
+            ],
+            "version": influencer.version,
+            "niches": sorted(niche.slug for niche in influencer.niches.all()),
+            "accounts": sorted(
+                (a.platform, a.handle, a.url, a.followers, a.engagement_rate, a.is_primary)
+                for a in influencer.accounts.all()
+            ),
+        }
+    return people
+
+
+def test_an_exported_roster_edited_and_imported_again_round_trips(admin_client, tiers):
+    """Export -> change one cell in a spreadsheet -> import: that change lands, nothing else
+    changes and nothing is duplicated (accents, CJK, formula-looking text included)."""
+    beauty = NicheFactory(name="Beauté", slug="beaute")
+    food = NicheFactory(name="美食", slug="food")
+    owner = UserFactory(username="maría")
+    zoe = InfluencerFactory(
+        name="Zoë Ærø",
+        country="Ísland",
+        city="Reykjavík",
+        notes="Met at the 展示会; follow up in June",
+        status=Influencer.Status.PAUSED,
+        owner=owner,
+        niches=[beauty, food],
+        audience=12_000,
+        audience__handle="zoë.ærø",
+        audience__engagement_rate=Decimal("3.50"),
+    )
+    social_account_create(
+        influencer=zoe,
+        platform="tiktok",
+        handle="zoe_tt",
+        url="https://www.tiktok.com/@zoe_tt",
+        followers=3_000,
+        engagement_rate=Decimal("2.25"),
+    )
+    InfluencerFactory(
+        name="山田太郎",
+        phone="+81 3-1234-5678",
+        email="",
+        niches=[food],
+        audience=250_000,
+        audience__platform="youtube",
+        audience__handle="山田チャンネル",
+    )
+    InfluencerFactory(name="=SUM(A1:A9)", city="-Dash", audience=900, audience__handle="sumguy")
+    before = snapshot()
+
+    exported = b"".join(admin_client.get(URL).streaming_content).decode("utf-8-sig")
+    assert "'=SUM(A1:A9)" in exported and "'+81 3-1234-5678" in exported  # still neutralised
+    rows = list(csv.reader(io.StringIO(exported)))
+    header = rows[0]
+    zoe_row = next(row for row in rows if row[0] == "Zoë Ærø")
+    zoe_row[header.index("city")] = "Akureyri"  # the one edit, as in a spreadsheet
+    edited = io.StringIO()
+    csv.writer(edited).writerows(rows)
+    upload = SimpleUploadedFile("roster.csv", ("\ufeff" + edited.getvalue()).encode())
+
+    response = admin_client.post(reverse("influencers:influencer-import"), {"file": upload})
+    assert response.status_code == 302, response.context["form"].errors
+    preview = admin_client.get(reverse("influencers:import-preview"))
+    plan = preview.context["plan"]
+    assert plan.errors == []
+    assert (plan.to_create, plan.to_update) == (0, 3)
+    done = admin_client.post(
+        reverse("influencers:import-confirm"), {"token": preview.context["token"]}
+    )
+    assert "0 influencer(s) created, 3 matched by handle (1 changed)" in str(
+        list(done.wsgi_request._messages)[0]
+    )
+
+    after = snapshot()
+    assert after["Zoë Ærø"]["fields"][3] == "Akureyri"
+    assert after["Zoë Ærø"]["version"] == before["Zoë Ærø"]["version"] + 1
+    after["Zoë Ærø"]["fields"][3] = "Reykjavík"
+    after["Zoë Ærø"]["version"] -= 1
+    assert after == before

@@ -3,14 +3,17 @@ idempotent re-import."""
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
+from crm.models import PendingUpload
 from influencers.imports import (
     MAX_ROWS,
     influencers_import,
@@ -71,11 +74,6 @@ def good_row(n, **changes):
     }
     row.update(changes)
     return [row[column] for column in HEADER]
-
-
-@pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.ROSTER_IMPORT_DIR = str(tmp_path / "imports")
 
 
 @pytest.fixture
@@ -312,6 +310,79 @@ def test_one_bad_row_among_good_ones_saves_nothing_on_confirm(marketer_client, r
     assert SocialAccount.objects.count() == 0
 
 
+def skip_refused(client, preview_response):
+    """Press "Import the N valid rows and skip the M refused"."""
+    context = preview_response.context
+    return client.post(
+        CONFIRM_URL,
+        {"token": context["token"], "skip_invalid": "1", "skip_rows": context["skip_rows"]},
+    )
+
+
+def test_the_valid_rows_can_be_imported_skipping_the_refused_ones(marketer_client, roster_refs):
+    rows = [good_row(n) for n in range(1, 6)]
+    rows.insert(2, good_row(99, engagement_rate_1="abc"))  # row 4
+    rows.append(good_row(98, owner="nobody"))  # row 8
+    response = preview(marketer_client, csv_bytes(rows))
+    assert "Import the 5 valid rows and skip the 2 refused" in response.content.decode()
+
+    done = skip_refused(marketer_client, response)
+    assert done.status_code == 302
+    message = str(list(done.wsgi_request._messages)[0])
+    assert "5 influencer(s) created" in message
+    assert "2 row(s) with errors skipped" in message
+    assert sorted(Influencer.objects.values_list("name", flat=True)) == [
+        f"Creator {n}" for n in range(1, 6)
+    ]
+    assert SocialAccount.objects.count() == 10
+
+
+def test_skipping_is_refused_when_other_rows_turned_invalid_since_the_preview(
+    marketer_client, roster_refs
+):
+    bob = UserFactory(username="bob")
+    rows = [good_row(1), good_row(2, owner="bob"), good_row(3, followers_1="many")]
+    response = preview(marketer_client, csv_bytes(rows))
+    assert response.context["skip_rows"] == "4"
+    bob.delete()  # row 3 is now refused too: the choice made on the preview no longer holds
+    refused = skip_refused(marketer_client, response)
+    assert refused.status_code == 400
+    assert "not the ones the preview showed" in refused.content.decode()
+    assert not Influencer.objects.exists()
+
+
+@pytest.mark.parametrize("rows", [[good_row(1)], [good_row(1, followers_1="x")]])
+def test_no_skip_button_without_both_valid_and_refused_rows(marketer_client, roster_refs, rows):
+    response = preview(marketer_client, csv_bytes(rows))
+    assert 'name="skip_invalid"' not in response.content.decode()
+    # Posting it anyway with nothing valid imports nothing.
+    assert skip_refused(marketer_client, response).status_code in (302, 400)
+    assert Influencer.objects.count() == (1 if not response.context["plan"].errors else 0)
+
+
+def test_the_errors_file_holds_the_refused_rows_and_imports_once_fixed(
+    marketer_client, roster_refs
+):
+    rows = [good_row(1), good_row(2, engagement_rate_1="150", name="=Zoë 2")]
+    preview(marketer_client, csv_bytes(rows))
+    response = marketer_client.get(reverse("influencers:import-errors"))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    text = response.content.decode("utf-8-sig")
+    errors_file = list(csv.reader(io.StringIO(text)))
+    assert errors_file[0] == ["row", "errors", *HEADER]
+    assert len(errors_file) == 2
+    row = dict(zip(errors_file[0], errors_file[1], strict=True))
+    assert row["row"] == "3"
+    assert row["errors"] == "engagement_rate_1: must be between 0 and 100 (a percentage)"
+    assert row["name"] == "'=Zoë 2"  # neutralised for the spreadsheet
+    assert row["handle_1"] == "'@creator2"
+
+    fixed = text.replace(",150,", ",1.5,").encode()
+    plan = preview(marketer_client, fixed, name="import-errors.csv").context["plan"]
+    assert (plan.to_create, plan.invalid) == (1, 0)
+    assert plan.rows[0].fields["name"] == "=Zoë 2"
+
+
 def test_confirm_imports_every_row_with_niches_owner_accounts_and_totals(
     marketer_client, roster_refs
 ):
@@ -406,6 +477,48 @@ def test_stale_preview_token_is_refused(marketer_client, roster_refs):
     assert not Influencer.objects.exists()
 
 
+def test_the_pending_upload_waits_in_the_database_for_its_owner_only(
+    client, marketer_client, marketer, roster_refs
+):
+    """Behind a load balancer the confirm may reach another server: the file waits in the
+    database, and another user holding its token cannot preview or confirm it."""
+    response = preview(marketer_client, csv_bytes([good_row(1)]))
+    token = response.context["token"]
+    pending = PendingUpload.objects.get(token=token)
+    assert (pending.owner, pending.filename) == (marketer, "roster.csv")
+
+    other = UserFactory(username="other-importer")
+    other.user_permissions.add(*marketer.user_permissions.all())
+    other_client = type(client)()
+    other_client.force_login(other)
+    session = other_client.session
+    session["roster_import"] = {"token": token, "filename": "roster.csv"}
+    session.save()
+    assert other_client.get(PREVIEW_URL)["Location"] == IMPORT_URL
+    refused = other_client.post(CONFIRM_URL, {"token": token})
+    assert refused["Location"] == IMPORT_URL
+    assert not Influencer.objects.exists()
+    # The owner still can.
+    assert confirm(marketer_client, response).status_code == 302
+    assert Influencer.objects.filter(name="Creator 1").exists()
+    assert not PendingUpload.objects.exists()
+
+
+def test_an_expired_upload_is_refused_and_deleted_by_the_next_upload(marketer_client, roster_refs):
+    response = preview(marketer_client, csv_bytes([good_row(1)]))
+    PendingUpload.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    gone = confirm(marketer_client, response)
+    assert gone["Location"] == IMPORT_URL
+    assert "no longer available" in str(list(gone.wsgi_request._messages)[0])
+    assert not Influencer.objects.exists()
+
+    UserFactory(username="late")  # anyone's next upload clears expired ones
+    expired = PendingUpload.objects.get()
+    preview(marketer_client, csv_bytes([good_row(2)]))
+    assert not PendingUpload.objects.filter(pk=expired.pk).exists()
+    assert PendingUpload.objects.count() == 1
+
+
 def test_confirm_revalidates_against_the_roster_as_it_is_now(marketer_client, roster_refs):
     response = preview(marketer_client, csv_bytes([good_row(1)]))
     # Between preview and confirm, someone removes the owner the file names.
@@ -441,3 +554,18 @@ def test_import_runs_the_same_number_of_queries_for_5_and_50_rows(roster_refs, c
     (result5, queries5), (result50, queries50) = run(5, 0), run(50, 100)
     assert (result5.created, result50.created) == (5, 50)
     assert queries5 == queries50
+
+
+def test_xlsx_formula_cell_is_refused_naming_the_cell(marketer_client, roster_refs):
+    """Before, a formula without a saved value (files written by scripts) read as empty: the
+    preview said "name is required" on a row whose name cell was visibly filled in."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["name", "platform_1", "handle_1"])
+    sheet.append(['=CONCAT("Ada", " Lovelace")', "Instagram", "ada"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    message = file_error(upload(marketer_client, buffer.getvalue(), "roster.xlsx"))
+    assert "Cell A2 holds a formula" in message
+    assert "Paste Special > Values" in message
+    assert not Influencer.objects.exists()
