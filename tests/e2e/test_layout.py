@@ -88,6 +88,12 @@ def test_the_board_fits_a_laptop_screen(page, live_server, demo):
     assert declined.bounding_box()["width"] > 150
     width, viewport = page_width(page)
     assert width <= viewport
+    # A move swaps the board in place; the stage the user opened stays open.
+    prospect = page.locator('section[data-status="prospect"] .board-card').first
+    prospect.get_by_role("button", name=re.compile(r" to Declined$")).click()
+    expect(page.locator(".board-message")).to_contain_text("moved to Declined")
+    expect(declined.locator("details")).to_have_attribute("open", "")
+    expect(declined.locator(".board-card").first).to_be_visible()
 
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/partnerships/board/")
