@@ -1,3 +1,4 @@
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
@@ -31,12 +32,11 @@ class CampaignForm(forms.ModelForm):
         widgets = {
             "start_date": DATE_INPUT,
             "end_date": DATE_INPUT,
-            "target_niches": forms.SelectMultiple(attrs={"size": 8}),
+            "target_niches": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
             "budget": "What the campaign may spend on partnerships.",
-            "target_niches": "Hold Ctrl (Cmd on a Mac) to pick several.",
             "end_date": "Leave empty for an open-ended campaign.",
         }
 
@@ -57,7 +57,7 @@ class CampaignForm(forms.ModelForm):
                 Column("end_date", css_class="col-md-4"),
                 Column("budget", css_class="col-md-4"),
             ),
-            "target_niches",
+            InlineCheckboxes("target_niches"),
             "description",
             Submit("submit", "Save campaign"),
         )

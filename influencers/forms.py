@@ -1,3 +1,4 @@
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
@@ -52,7 +53,7 @@ class InfluencerForm(forms.ModelForm):
         model = Influencer
         fields = ["name", "email", "phone", "country", "city", "niches", "owner", "status", "notes"]
         widgets = {
-            "niches": forms.SelectMultiple(attrs={"size": 8}),
+            "niches": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         field_classes = {"niches": BoundedModelMultipleChoiceField}
@@ -60,7 +61,6 @@ class InfluencerForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_owner_choices(self)
-        self.fields["niches"].help_text = "Hold Ctrl (Cmd on a Mac) to pick several."
         if self.instance.pk:
             add_version_field(self)  # rendered by the template: the layout names visible fields
         self.helper = FormHelper()
@@ -74,7 +74,10 @@ class InfluencerForm(forms.ModelForm):
             ),
             Row(Column("email", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
             Row(Column("country", css_class="col-md-6"), Column("city", css_class="col-md-6")),
-            Row(Column("niches", css_class="col-md-6"), Column("notes", css_class="col-md-6")),
+            Row(
+                Column(InlineCheckboxes("niches"), css_class="col-md-6"),
+                Column("notes", css_class="col-md-6"),
+            ),
         )
 
 

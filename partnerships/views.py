@@ -129,6 +129,8 @@ def board_context(params):
     return {
         "filter": filterset,
         "columns": columns,
+        # Closed stages start collapsed to a narrow column, so the board fits a laptop screen.
+        "closed_statuses": Partnership.CLOSED_STATUSES,
         "per_column": selectors.BOARD_CARDS_PER_COLUMN,
         "count_cap": selectors.BOARD_COUNT_CAP,
         "board_query": query,

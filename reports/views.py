@@ -34,6 +34,18 @@ COLUMNS = [
     ("roi", "ROI", "roi", "percent"),
     ("cost_per_deliverable", "Cost / deliverable", "cost_per_deliverable", "metric"),
 ]
+# The page shows these first, in this order; the other columns wait behind "More columns" so
+# ROI, CPA and ROAS fit a laptop screen. The export keeps every column in COLUMNS order.
+KEY_COLUMNS = (
+    "influencers",
+    "partnerships",
+    "reach",
+    "engagement_rate",
+    "cost",
+    "roi",
+    "cpa",
+    "roas",
+)
 ROW_ATTRIBUTES = {"influencers", "average_followers", "partnerships", "long_term_share"}
 SPEND_DEFINITION = (
     "contract value of the signed partnerships in scope, each counted once; with a platform or "
@@ -64,12 +76,24 @@ def columns_for(er_basis):
     return columns
 
 
+def page_columns(er_basis):
+    """The page's columns: the key ones first (``key`` True), then the rest."""
+    columns = {c["attribute"]: c for c in columns_for(er_basis)}
+    key = [{**columns.pop(attribute), "key": True} for attribute in KEY_COLUMNS]
+    return key + [{**column, "key": False} for column in columns.values()]
+
+
 def table_rows(rows, columns, er_basis):
     return [
         {
             "row": row,
             "cells": [
-                {"value": cell_value(row, c["attribute"], er_basis), "kind": c["kind"]}
+                {
+                    "value": cell_value(row, c["attribute"], er_basis),
+                    "kind": c["kind"],
+                    "attribute": c["attribute"],
+                    "key": c.get("key", True),
+                }
                 for c in columns
             ],
         }
@@ -105,7 +129,7 @@ class TierComparisonView(TemplateView):
         filters = form.filters()
         er_basis = form.er_basis_value
         comparison = selectors.tier_comparison(filters=filters)
-        columns = columns_for(er_basis)
+        columns = page_columns(er_basis)
         context.update(
             form=form,
             comparison=comparison,

@@ -49,7 +49,7 @@ def test_filter_the_roster_to_micro_and_one_niche(page, live_server, login, mark
 
     page.get_by_label("Micro").check()
     expect(table.locator("tr")).to_have_count(3)
-    page.get_by_label("Niche").select_option("Beauty")
+    page.get_by_role("checkbox", name="Beauty").check()
     expect(table.locator("tr")).to_have_count(2)
     expect(table).to_contain_text("Micro Beauty One")
     expect(table).to_contain_text("Micro Beauty Two")
@@ -80,7 +80,7 @@ def test_create_an_influencer_with_two_accounts(page, live_server, login, market
 
     page.get_by_label("Name").fill("Rita Run")
     page.get_by_label("Email").fill("rita@example.com")
-    page.get_by_label("Niches").select_option("Fitness")
+    page.get_by_role("checkbox", name="Fitness").check()
     page.locator("#id_accounts-0-platform").select_option("instagram")
     page.locator("#id_accounts-0-handle").fill("@rita.runs")
     page.locator("#id_accounts-0-followers").fill("70000")

@@ -79,10 +79,10 @@ def test_tier_comparison_filtered_by_a_campaign_with_charts(page, live_server, l
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url("**campaign=*")
     expect(micro_row).to_contain_text("EUR 1,000.00")
-    expect(micro_row.locator("td").nth(13)).to_have_text("100.00")  # CPM 1,000 / 10,000 x 1,000
+    expect(micro_row.locator("td[data-column=cpm]")).to_have_text("100.00")  # 1,000 / 10,000 x 1000
     macro_row = page.locator("#tier-table tbody tr[data-tier='Macro']")
     expect(macro_row).to_contain_text("EUR 4,000.00")
-    expect(macro_row.locator("td").nth(18)).to_have_text("50.00%")  # ROI (6,000 - 4,000) / 4,000
+    expect(macro_row.locator("td[data-column=roi]")).to_have_text("50.00%")  # (6,000-4,000) / 4,000
 
     for chart in ("chart-engagement", "chart-cost", "chart-spend", "chart-long-term"):
         canvas = page.locator(f"#{chart}")
@@ -123,7 +123,7 @@ def test_market_filter_narrows_the_comparison_and_the_export(page, live_server, 
     micro_row = page.locator("#tier-table tbody tr[data-tier='Micro']")
     expect(macro_row).to_contain_text("EUR 4,000.00")
     expect(micro_row).not_to_contain_text("EUR 10,000.00")
-    expect(micro_row.locator("td").nth(0)).to_have_text("0")  # no Micro influencer in Germany
+    expect(micro_row.locator("td[data-column='influencers']")).to_have_text("0")  # none in Germany
     with page.expect_download() as download:
         page.get_by_role("link", name="Export CSV").click()
     lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()

@@ -129,8 +129,10 @@ def test_the_form_shows_the_chosen_filters(admin_client, tiers):
             "active_partnership": "true",
         },
     ).content.decode()
-    assert f'<option value="{beauty.pk}" selected>Beauty</option>' in html
-    assert '<option value="tiktok" selected>TikTok</option>' in html
+    # Niche and platform are checkbox lists (no Ctrl-click), under the same parameter names.
+    assert f'name="niche" value="{beauty.pk}" id="niche-{beauty.pk}" checked>' in html
+    assert 'name="platform" value="tiktok" id="platform-tiktok" checked>' in html
+    assert 'name="platform" value="instagram" id="platform-instagram">' in html
     assert '<option value="followers" selected>' in html
     assert '<option value="50" selected>50</option>' in html
     assert '<option value="true" selected>Yes</option>' in html
