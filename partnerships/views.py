@@ -15,6 +15,7 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 from django_filters.views import FilterView
 
 from crm.concurrency import EditConflict, refuse_conflict
+from crm.metrics import DEFINITIONS, LABELS
 from partnerships import selectors
 from partnerships.filters import DeliverableFilter, PartnershipFilter
 from partnerships.forms import DeliverableForm, PartnershipForm
@@ -216,6 +217,8 @@ class PartnershipDetailView(DetailView):
             history=selectors.partnership_history(partnership),
             deliverables=selectors.partnership_deliverables(partnership),
             results=selectors.partnership_results(partnership),
+            definitions=DEFINITIONS,
+            labels=LABELS,
             **kwargs,
         )
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm.metrics import Results, ratio
+from crm.metrics import LABELS, Results, difference, follower_basis, ratio, times
 from crm.templatetags.crm_tags import compact
 
 
@@ -54,6 +54,39 @@ def test_zero_denominators_are_none_not_zero():
 
 def test_negative_roi_when_revenue_is_below_cost():
     assert Results(cost=Decimal("200"), revenue=Decimal("50")).roi == Decimal("-75.00")
+
+
+def test_results_of_a_deal_not_signed_show_dashes_everywhere():
+    """Measured deliverables of a deal still in the pipeline: no cost, and no ratio at all."""
+    pipeline = Results(
+        impressions=10_000, reach=8_000, likes=500, revenue=Decimal("900"), followers=5_000,
+        deliverables=1, signed=False,
+    )  # fmt: skip
+    for name in ("engagement_rate", "engagement_rate_by_reach", "cpm", "cpe", "roas", "roi"):
+        assert getattr(pipeline, name) is None, name
+    assert pipeline.engagements == 500  # the counts themselves stay
+
+
+def test_engagement_rate_by_followers_counts_followers_once_per_deliverable():
+    # Three posts to 10,000 followers with 600 engagements in all: 2% a post, not 6%.
+    results = Results(likes=600, followers=follower_basis(10_000, 3), deliverables=3)
+    assert results.engagement_rate == Decimal("2.00")
+    assert follower_basis(10_000, 0) == 0
+    assert Results(likes=0, followers=follower_basis(10_000, 0)).engagement_rate is None
+
+
+def test_every_engagement_rate_label_names_its_basis():
+    assert LABELS["engagement_rate"] == "Engagement rate (by followers)"
+    assert LABELS["engagement_rate_by_reach"] == "Engagement rate (by reach)"
+
+
+def test_difference_and_ratio_between_two_figures():
+    assert difference(Decimal("12.50"), Decimal("10")) == Decimal("2.50")
+    assert difference(None, Decimal("1")) is None
+    assert times(Decimal("15"), Decimal("10")) == Decimal("1.50")
+    assert times(Decimal("5"), 0) is None  # nothing to divide by
+    assert times(Decimal("-20"), Decimal("10")) is None  # a loss against a gain reads nothing
+    assert times(None, Decimal("10")) is None
 
 
 # --- Follower counts at a glance (crm_tags.compact) ---------------------------------------------
