@@ -6,10 +6,8 @@ test client for one signed partnership with known deliverables, beside a bigger 
 must carry its basis and agree, and so must cost and ROI. A deal not signed shows "-".
 """
 
-import re
 from datetime import timedelta
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -23,6 +21,7 @@ from tests.factories import (
     InfluencerFactory,
     PartnershipFactory,
 )
+from tests.pages import Page
 
 pytestmark = pytest.mark.django_db
 Status = Partnership.Status
@@ -36,44 +35,6 @@ EXPECTED = {
     "cost": "EUR 2,000.00",
     "ROI": "25.00%",  # (2,500 - 2,000) / 2,000 x 100
 }
-
-
-class Page(HTMLParser):
-    """A page as text (to read a figure after its label) and as table rows (cells by row)."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.words, self.rows, self.row, self.cell = [], [], None, None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tr":
-            self.row = {"attrs": dict(attrs), "cells": []}
-            self.rows.append(self.row)
-        elif tag in ("td", "th") and self.row is not None:
-            self.cell = {"attrs": dict(attrs), "text": ""}
-            self.row["cells"].append(self.cell)
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th"):
-            self.cell = None
-        elif tag == "tr":
-            self.row = None
-
-    def handle_data(self, data):
-        self.words.append(data)
-        if self.cell is not None:
-            self.cell["text"] += data
-
-    @property
-    def text(self):
-        return " ".join(" ".join(self.words).split())
-
-    def after(self, label):
-        """The figure shown right after ``label`` (its heading or term)."""
-        found = re.search(re.escape(label) + r" (-|EUR [-\d,.]+|-?[\d,.]+%?)", self.text)
-        assert found, f"no figure after {label!r}"
-        return found.group(1)
 
 
 def page(client, url):

@@ -63,6 +63,29 @@ def report_cell(cell):
 
 
 @register.simple_tag
+def report_difference(value, kind):
+    """A difference between two report cells of ``kind``, signed; percentages in points."""
+    if value is None or value == "":
+        return DASH
+    value = Decimal(value)
+    if kind == "percent":
+        return f"{value:+,.2f} pts"
+    if kind == "money":
+        return f"{settings.CURRENCY} {value:+,.2f}"
+    if kind in ("count", "compact"):
+        return f"{value:+,.0f}"
+    return f"{value:+,.2f}"
+
+
+@register.filter
+def times(value):
+    """A ratio between two figures (crm.metrics.times): 1.50 -> "1.50x"; None -> "-"."""
+    if value is None or value == "":
+        return DASH
+    return f"{Decimal(value):,.2f}x"
+
+
+@register.simple_tag
 def tier_badge(name, tier_id=None):
     """A tier's badge; its colour comes from the tier stylesheet (no inline styles)."""
     if not name:
