@@ -23,6 +23,7 @@ from reports.statements import (
     ONE_OFF,
     comparison_sql,
     influencer_rows_sql,
+    objective_sql,
     top_roi_sql,
     uses_influencer_rows,
 )
@@ -213,19 +214,28 @@ class Reading:
         return times(self.value_a, self.value_b)
 
 
-def compare_by_objective(filters, tier_a, tier_b, ranges=None):
-    """{objective: (row of tier_a, row of tier_b)}: each campaign objective's tier comparison on
-    the partnerships of that objective's campaigns (only the filtered objective when the filters
-    name one). One report query per objective: six at most."""
+def compare_by_objective(filters, tier_a, tier_b, ranges=None, *, reference=False):
+    """{objective: (TierRow of tier_a, TierRow of tier_b)}: each campaign objective's results
+    per tier on the partnerships of that objective's campaigns (only the filtered objective
+    when the filters name one). One statement (`objective_sql`) whatever the data."""
     ranges = tier_ranges() if ranges is None else ranges
+    by_key = {r.tier.pk: r for r in ranges}
+    found = {}
+    for row in _fetch(*objective_sql(filters, ranges, reference=reference)):
+        found[(row["objective"], row["tier_key"])] = Results.from_row(
+            {name: _int(row[name]) for name in (*COUNT_FIELDS, "followers", "deliverables")},
+            revenue=money_total(row["revenue"]),
+            cost=money_total(row["cost"]),
+        )
     wanted = filters.get("objective")
-    pairs = {}
-    for objective in OBJECTIVE_RULES:
-        if wanted and objective != wanted:
-            continue
-        comparison = tier_comparison(filters={**filters, "objective": objective}, ranges=ranges)
-        pairs[objective] = (comparison.row_for(tier_a), comparison.row_for(tier_b))
-    return pairs
+    return {
+        objective: tuple(
+            TierRow(tier=by_key.get(pk), results=found.get((objective, pk), Results()))
+            for pk in (tier_a, tier_b)
+        )
+        for objective in OBJECTIVE_RULES
+        if not wanted or objective == wanted
+    }
 
 
 def objective_readings(pairs, min_deliverables=MIN_DELIVERABLES):
