@@ -2,6 +2,14 @@
 
 Totals are summed by the database (`deliverable_sums`); the ratios below are then computed from
 those few totals. A ratio whose denominator is zero (or unknown) is ``None`` and is shown as "-".
+
+The rules every page follows:
+- Money is counted for signed partnerships only (contracted, active, completed: see
+  ``Partnership.SIGNED_STATUSES``): results of a partnership not signed have no cost and every
+  ratio of them is "-". Unsigned deals' value is pipeline, shown apart and labelled so.
+- The engagement rate always names its basis (`LABELS`): by followers, the influencer's
+  followers count once per deliverable (each post's audience, `follower_basis`); by reach, the
+  reach measured on each deliverable.
 """
 
 from dataclasses import dataclass, fields
@@ -25,7 +33,7 @@ ENGAGEMENT_FIELDS = ("likes", "comments", "shares", "saves")
 # Shown next to the numbers, so nobody has to trust a black box.
 DEFINITIONS = {
     "engagements": "likes + comments + shares + saves",
-    "engagement_rate": "engagements / followers x 100",
+    "engagement_rate": "engagements / followers x 100 (followers counted once per deliverable)",
     "engagement_rate_by_reach": "engagements / reach x 100",
     "cpm": "cost / impressions x 1000",
     "cpe": "cost / engagements",
@@ -38,6 +46,18 @@ DEFINITIONS = {
     "long_term_share": "long-term partnerships / partnerships x 100",
 }
 
+# What each ratio is called on every page: the engagement rate always with its basis.
+LABELS = {
+    "engagement_rate": "Engagement rate (by followers)",
+    "engagement_rate_by_reach": "Engagement rate (by reach)",
+    "cpm": "CPM",
+    "cpe": "CPE",
+    "cpc": "CPC",
+    "cpa": "CPA",
+    "roas": "ROAS",
+    "roi": "ROI",
+}
+
 TWO_PLACES = Decimal("0.01")
 
 
@@ -47,6 +67,27 @@ def ratio(numerator, denominator, scale=1):
         return None
     value = Decimal(numerator) * Decimal(scale) / Decimal(denominator)
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def difference(first, second):
+    """first - second, or None when either is unknown ("-")."""
+    if first is None or second is None:
+        return None
+    return Decimal(first) - Decimal(second)
+
+
+def times(first, second):
+    """first / second: how many times the second the first is. None ("-") unless the first is
+    zero or more and the second above zero: a ratio of a loss to a gain reads as nothing."""
+    if first is None or second is None or first < 0 or second <= 0:
+        return None
+    return ratio(first, second)
+
+
+def follower_basis(followers, deliverables):
+    """The denominator of the engagement rate by followers: an influencer's followers once per
+    deliverable (the reports sum ``followers x deliverables`` per partnership in SQL)."""
+    return (followers or 0) * (deliverables or 0)
 
 
 def engagements(*, likes=0, comments=0, shares=0, saves=0):
@@ -74,7 +115,11 @@ def engagements_expression(prefix=""):
 
 @dataclass
 class Results:
-    """Summed results of a set of deliverables and what they cost."""
+    """Summed results of a set of deliverables and what they cost.
+
+    ``followers`` is `follower_basis` summed over the deliverables. ``signed`` False: the
+    deliverables of a partnership not signed, which cost nothing and whose every ratio is "-".
+    """
 
     cost: Decimal = Decimal("0")
     impressions: int = 0
@@ -88,6 +133,7 @@ class Results:
     revenue: Decimal = Decimal("0")
     followers: int = 0
     deliverables: int = 0
+    signed: bool = True
 
     @classmethod
     def from_row(cls, row, **extra):
@@ -95,6 +141,9 @@ class Results:
         known = {f.name for f in fields(cls)}
         data = {key: value for key, value in {**row, **extra}.items() if key in known}
         return cls(**{key: (0 if value is None else value) for key, value in data.items()})
+
+    def _ratio(self, numerator, denominator, scale=1):
+        return ratio(numerator, denominator, scale) if self.signed else None
 
     @property
     def engagements(self):
@@ -104,41 +153,41 @@ class Results:
 
     @property
     def engagement_rate(self):
-        return ratio(self.engagements, self.followers, 100)
+        return self._ratio(self.engagements, self.followers, 100)
 
     @property
     def engagement_rate_by_reach(self):
-        return ratio(self.engagements, self.reach, 100)
+        return self._ratio(self.engagements, self.reach, 100)
 
     @property
     def cpm(self):
-        return ratio(self.cost, self.impressions, 1000)
+        return self._ratio(self.cost, self.impressions, 1000)
 
     @property
     def cpe(self):
-        return ratio(self.cost, self.engagements)
+        return self._ratio(self.cost, self.engagements)
 
     @property
     def cpc(self):
-        return ratio(self.cost, self.clicks)
+        return self._ratio(self.cost, self.clicks)
 
     @property
     def cpa(self):
-        return ratio(self.cost, self.conversions)
+        return self._ratio(self.cost, self.conversions)
 
     @property
     def roas(self):
-        return ratio(self.revenue, self.cost)
+        return self._ratio(self.revenue, self.cost)
 
     @property
     def roi(self):
         if not self.cost:
             return None
-        return ratio(Decimal(self.revenue) - Decimal(self.cost), self.cost, 100)
+        return self._ratio(Decimal(self.revenue) - Decimal(self.cost), self.cost, 100)
 
     @property
     def cost_per_deliverable(self):
-        return ratio(self.cost, self.deliverables)
+        return self._ratio(self.cost, self.deliverables)
 
 
 def share(part, whole):

@@ -3,9 +3,12 @@
 They read partnerships, so they live here, above campaigns (which may not import partnerships).
 
 "Live" partnerships are every partnership of a campaign except declined and cancelled ones: they
-are what the campaign has committed to (or is still negotiating), so they make up the committed
-amount, the partnership count, the tier mix and the results. Tier mix uses each influencer's
-*current* tier from the tier engine (a followers range), so it follows an admin's threshold edit.
+make up the partnership count and the tier mix. Money follows crm.metrics' rule: the committed
+amount (the cost of the results, ROI) and the results count signed partnerships only
+(`Partnership.SIGNED_STATUSES`, as the tier comparison does); the value of deals still in the
+pipeline (prospect, contacted, negotiating) is summed apart as ``pipeline``, never as cost. Tier
+mix uses each influencer's *current* tier from the tier engine (a followers range), so it follows
+an admin's threshold edit.
 """
 
 from dataclasses import dataclass, field
@@ -18,6 +21,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Sum,
     Value,
@@ -29,6 +33,8 @@ from influencers.tiers import range_q, tier_ranges, tier_subquery
 from partnerships.models import Deliverable, Partnership
 
 DEAD_STATUSES = (Partnership.Status.DECLINED, Partnership.Status.CANCELLED)
+SIGNED = Q(status__in=Partnership.SIGNED_STATUSES)
+PIPELINE = Q(status__in=Partnership.PIPELINE_STATUSES)
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
@@ -38,11 +44,13 @@ def live_partnerships():
 
 
 def with_totals(queryset):
-    """Annotate `committed`, `partnership_count` and `left` as correlated subqueries (each served
-    by the partnership campaign index), for sorting the whole list by them."""
+    """Annotate `committed` (signed partnerships), `partnership_count` (live ones) and `left` as
+    correlated subqueries (each served by the partnership campaign index), for sorting the whole
+    list by them."""
     live = live_partnerships().filter(campaign=OuterRef("pk")).order_by().values("campaign")
+    signed = live.filter(SIGNED)
     committed = Subquery(
-        live.annotate(total=Sum("contract_value")).values("total")[:1], output_field=MONEY
+        signed.annotate(total=Sum("contract_value")).values("total")[:1], output_field=MONEY
     )
     count = Subquery(live.annotate(n=Count("*")).values("n")[:1], output_field=IntegerField())
     return queryset.annotate(
@@ -63,7 +71,8 @@ class TierCount:
 
 @dataclass
 class CampaignTotals:
-    """What a campaign's live partnerships add up to (see the module docstring)."""
+    """What a campaign's partnerships add up to: signed ones' value, live ones' count and tier
+    mix (see the module docstring)."""
 
     committed: Decimal = Decimal("0")
     partnership_count: int = 0
@@ -83,7 +92,7 @@ def campaign_totals(campaign_ids, ranges=None):
         .values("campaign_id")
         .annotate(
             n=Count("*"),
-            committed=Sum("contract_value"),
+            committed=Sum("contract_value", filter=SIGNED),
             **{
                 f"t{index}": Count("influencer", filter=range_q(r, "influencer__followers"))
                 for index, r in enumerate(ranges)
@@ -103,7 +112,7 @@ def campaign_totals(campaign_ids, ranges=None):
 
 @dataclass
 class TierGroup:
-    """A tier's share of one campaign: live partnerships and what they commit."""
+    """A tier's share of one campaign: live partnerships and what the signed ones commit."""
 
     tier_range: object
     count: int = 0
@@ -118,7 +127,8 @@ class TierGroup:
 class CampaignSummary:
     """Everything the campaign page shows above its partnership table."""
 
-    committed: Decimal = Decimal("0")
+    committed: Decimal = Decimal("0")  # signed partnerships' contract values
+    pipeline: Decimal = Decimal("0")  # prospects and deals in negotiation: not counted as cost
     partnership_count: int = 0
     results: Results = field(default_factory=Results)
     # collaboration type value -> Results (cost = that type's committed amount)
@@ -128,7 +138,9 @@ class CampaignSummary:
 
 
 def campaign_summary(campaign, ranges=None):
-    """Committed amount, tier groups, results and the long-term vs one-off split of a campaign.
+    """Committed amount, pipeline, tier groups, results and the long-term vs one-off split of a
+    campaign. Results are those of the signed partnerships' deliverables, costed by their
+    contract values (the tier comparison filtered by this campaign reads the same).
 
     Two grouped queries (partnerships by type and tier; deliverables by type), whatever the
     number of partnerships or deliverables. The campaign's results are the sum of the per-type
@@ -139,20 +151,32 @@ def campaign_summary(campaign, ranges=None):
     for index, r in enumerate(ranges):
         in_tier = range_q(r, "influencer__followers")
         tier_aggregates[f"n{index}"] = Count("influencer", filter=in_tier)
-        tier_aggregates[f"c{index}"] = Sum("contract_value", filter=in_tier)
+        tier_aggregates[f"c{index}"] = Sum("contract_value", filter=in_tier & SIGNED)
     partnership_rows = (
         live_partnerships()
         .filter(campaign=campaign)
         .order_by()
         .values("collaboration_type")
-        .annotate(n=Count("*"), committed=Sum("contract_value"), **tier_aggregates)
+        .annotate(
+            n=Count("*"),
+            committed=Sum("contract_value", filter=SIGNED),
+            pipeline=Sum("contract_value", filter=PIPELINE),
+            **tier_aggregates,
+        )
     )
     deliverable_rows = (
-        Deliverable.objects.filter(partnership__campaign=campaign)
-        .exclude(partnership__status__in=DEAD_STATUSES)
+        Deliverable.objects.filter(
+            partnership__campaign=campaign,
+            partnership__status__in=Partnership.SIGNED_STATUSES,
+        )
         .order_by()
         .values(collaboration_type=F("partnership__collaboration_type"))
-        .annotate(deliverables=Count("*"), **deliverable_sums())
+        .annotate(
+            deliverables=Count("*"),
+            # follower_basis per deliverable, summed: each one counts its influencer's followers.
+            followers=Sum("partnership__influencer__followers"),
+            **deliverable_sums(),
+        )
     )
 
     summary = CampaignSummary()
@@ -164,6 +188,7 @@ def campaign_summary(campaign, ranges=None):
         summary.type_counts[kind] = row["n"]
         summary.partnership_count += row["n"]
         summary.committed += costs[kind]
+        summary.pipeline += row["pipeline"] or Decimal("0")
         for index, group in enumerate(groups):
             group.count += row[f"n{index}"]
             group.committed += row[f"c{index}"] or Decimal("0")

@@ -11,7 +11,7 @@ from django_filters.views import FilterView
 
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_list
-from crm.metrics import DEFINITIONS, ratio
+from crm.metrics import DEFINITIONS, LABELS, ratio
 from influencers.tiers import tier_ranges
 from partnerships.campaign_filters import CampaignFilter
 from partnerships.campaign_selectors import (
@@ -99,6 +99,7 @@ class CampaignDetailView(DetailView):
             over_budget=summary.committed > campaign.budget,
             bar=budget_bar(campaign.budget, summary.committed),
             definitions=DEFINITIONS,
+            labels=LABELS,
             type_split=[
                 (
                     label,

@@ -2,10 +2,12 @@
 deliverable totals, and the results over all of them. They live here, above influencers (which
 may not import partnerships)."""
 
-from django.db.models import Case, Count, DecimalField, Sum, Value, When
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 
-from crm.metrics import Results, deliverable_sums
+from crm.metrics import Results, deliverable_sums, follower_basis
 from partnerships.models import Partnership
 
 
@@ -22,39 +24,40 @@ def influencer_partnerships(influencer):
 
 
 def partnership_results(partnership, followers=0):
-    """crm.metrics.Results of one annotated partnership (cost = its contract value)."""
+    """crm.metrics.Results of one annotated partnership: cost = its contract value once signed
+    (before that no cost and every ratio "-"), ``followers`` once per deliverable."""
     row = {
         key.removeprefix("sum_"): value
         for key, value in vars(partnership).items()
         if key.startswith("sum_")
     }
+    signed = partnership.is_signed
     return Results.from_row(
         row,
-        cost=partnership.contract_value,
+        cost=partnership.contract_value if signed else Decimal("0"),
         deliverables=partnership.deliverable_count,
-        followers=followers,
+        followers=follower_basis(followers, partnership.deliverable_count),
+        signed=signed,
     )
 
 
 def influencer_results(influencer):
-    """Results over every deliverable of the influencer, costed by the signed partnerships'
-    contract values: one aggregate query over the per-partnership sums."""
+    """Results over the deliverables of the influencer's signed partnerships, costed by their
+    contract values (the tier comparison's scope): one aggregate query over the per-partnership
+    sums."""
     money = DecimalField(max_digits=16, decimal_places=2)
-    signed_cost = Case(
-        When(status__in=Partnership.SIGNED_STATUSES, then="contract_value"),
-        default=Value(0),
-        output_field=money,
-    )
-    per_partnership = influencer_partnerships(influencer).annotate(signed_cost=signed_cost)
+    signed = influencer_partnerships(influencer).filter(status__in=Partnership.SIGNED_STATUSES)
     totals = {
         name: Coalesce(Sum(f"sum_{name}"), Value(0))
         for name in deliverable_sums("deliverables__")
         if name != "revenue"
     }
-    row = per_partnership.order_by().aggregate(
-        cost=Coalesce(Sum("signed_cost"), Value(0), output_field=money),
+    row = signed.order_by().aggregate(
+        cost=Coalesce(Sum("contract_value"), Value(0), output_field=money),
         revenue=Coalesce(Sum("sum_revenue"), Value(0), output_field=money),
         deliverables=Coalesce(Sum("deliverable_count"), Value(0)),
         **totals,
     )
-    return Results.from_row(row, followers=influencer.followers)
+    return Results.from_row(
+        row, followers=follower_basis(influencer.followers, row["deliverables"])
+    )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
+from crm.metrics import DEFINITIONS, LABELS
 from crm.navigation import safe_back_url
 from influencers import selectors
 from influencers import views as influencer_views
@@ -46,7 +47,10 @@ class InfluencerDetailView(DetailView):
         influencer = self.object
         next_tier, to_next = selectors.distance_to_next_tier(influencer)
         partnerships = [
-            (partnership, influencer_selectors.partnership_results(partnership))
+            (
+                partnership,
+                influencer_selectors.partnership_results(partnership, influencer.followers),
+            )
             for partnership in influencer_selectors.influencer_partnerships(influencer)
         ]
         roster = reverse("influencers:influencer-list")
@@ -59,6 +63,8 @@ class InfluencerDetailView(DetailView):
             partnerships=partnerships,
             results=influencer_selectors.influencer_results(influencer),
             interactions=selectors.influencer_interactions(influencer),
+            definitions=DEFINITIONS,
+            labels=LABELS,
         )
         if "interaction_form" not in context and self.request.user.has_perm(
             "influencers.add_interaction"

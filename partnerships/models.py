@@ -39,7 +39,10 @@ class Partnership(TimeStampedModel):
         Status.CONTRACTED,
         Status.ACTIVE,
     )
+    # Money counts for these only (cost, spend, ROI: crm.metrics, reports.statements); the
+    # pipeline's value is shown apart, never as cost.
     SIGNED_STATUSES = (Status.CONTRACTED, Status.ACTIVE, Status.COMPLETED)
+    PIPELINE_STATUSES = (Status.PROSPECT, Status.CONTACTED, Status.NEGOTIATING)
 
     influencer = models.ForeignKey(
         "influencers.Influencer", on_delete=models.PROTECT, related_name="partnerships"
@@ -228,6 +231,10 @@ class Partnership(TimeStampedModel):
     @property
     def is_open(self):
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_signed(self):
+        return self.status in self.SIGNED_STATUSES
 
 
 class DeliverableKind(models.TextChoices):

@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from crm.metrics import Results, deliverable_sums, engagements_expression
+from crm.metrics import Results, deliverable_sums, engagements_expression, follower_basis
 from crm.templatetags.crm_tags import money
 from influencers.models import Influencer
 from influencers.tiers import annotate_tier
@@ -279,13 +279,18 @@ def partnership_deliverables(partnership):
 
 
 def partnership_results(partnership):
-    """The partnership's results (one aggregate query) with cost = its contract value and the
-    influencer's followers for the engagement rate."""
+    """The partnership's results (one aggregate query): cost = its contract value once signed
+    (before that no cost and every ratio "-"), the influencer's followers once per deliverable
+    for the engagement rate by followers."""
     row = Deliverable.objects.filter(partnership=partnership).aggregate(
         **deliverable_sums(), deliverables=Count("pk")
     )
+    signed = partnership.is_signed
     return Results.from_row(
-        row, cost=partnership.contract_value, followers=partnership.influencer.followers
+        row,
+        cost=partnership.contract_value if signed else Decimal("0"),
+        followers=follower_basis(partnership.influencer.followers, row["deliverables"]),
+        signed=signed,
     )
 
 

@@ -16,6 +16,7 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 from django_filters.views import FilterView
 
 from crm.concurrency import EditConflict, refuse_conflict
+from crm.metrics import DEFINITIONS, LABELS
 from partnerships import selectors
 from partnerships.filters import DeliverableFilter, PartnershipFilter
 from partnerships.forms import DeliverableForm, PartnershipForm
@@ -231,6 +232,8 @@ class PartnershipDetailView(DetailView):
             results=results,
             renewal_state=selectors.renewal_state(partnership),
             renewal_undo_refusal=undo_refusal,
+            definitions=DEFINITIONS,
+            labels=LABELS,
             **kwargs,
         )
 

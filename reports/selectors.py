@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from crm.metrics import COUNT_FIELDS, Results, money_total, ratio, share
+from crm.metrics import COUNT_FIELDS, Results, difference, money_total, ratio, share, times
 from influencers.models import Influencer
 from influencers.tiers import tier_ranges
 from partnerships.campaign_selectors import with_totals
@@ -23,6 +23,7 @@ from reports.statements import (
     ONE_OFF,
     comparison_sql,
     influencer_rows_sql,
+    objective_sql,
     top_roi_sql,
     uses_influencer_rows,
 )
@@ -104,13 +105,14 @@ def _tier_totals(rows):
     return [{**row, **tiers[row["tier_key"]]} for row in rows]
 
 
-def tier_comparison(*, filters, reference=False):
+def tier_comparison(*, filters, reference=False, ranges=None):
     """Both tables of the tier comparison: per tier, and per tier split by collaboration type.
     With ``reference``, from the base tables alone (`reports.statements`).
 
-    Two queries whatever the data size: the tier list and one aggregate.
+    Two queries whatever the data size: the tier list (unless ``ranges`` are given) and one
+    aggregate.
     """
-    ranges = tier_ranges()
+    ranges = tier_ranges() if ranges is None else ranges
     if not reference and uses_influencer_rows(filters):
         rows = _tier_totals(_fetch(*influencer_rows_sql(filters, ranges)))
     else:
@@ -190,13 +192,62 @@ class Reading:
     metric: str
     verdict: str
     winner: object = None  # the winning TierRow, None when there is too little data or a tie
+    attribute: str = ""
+    kind: str = "metric"  # how the values show: "percent" (ROI) or "metric"
+    row_a: object = None  # the two tiers' rows on this objective's partnerships
+    row_b: object = None
+
+    @property
+    def value_a(self):
+        return getattr(self.row_a.results, self.attribute) if self.row_a else None
+
+    @property
+    def value_b(self):
+        return getattr(self.row_b.results, self.attribute) if self.row_b else None
+
+    @property
+    def difference(self):
+        return difference(self.value_a, self.value_b)
+
+    @property
+    def ratio(self):
+        return times(self.value_a, self.value_b)
 
 
-def objective_readings(row_a, row_b, min_deliverables=MIN_DELIVERABLES):
-    """A plain-language reading per campaign objective from two tiers' own numbers."""
+def compare_by_objective(filters, tier_a, tier_b, ranges=None, *, reference=False):
+    """{objective: (TierRow of tier_a, TierRow of tier_b)}: each campaign objective's results
+    per tier on the partnerships of that objective's campaigns (only the filtered objective
+    when the filters name one). One statement (`objective_sql`) whatever the data."""
+    ranges = tier_ranges() if ranges is None else ranges
+    by_key = {r.tier.pk: r for r in ranges}
+    found = {}
+    for row in _fetch(*objective_sql(filters, ranges, reference=reference)):
+        found[(row["objective"], row["tier_key"])] = Results.from_row(
+            {name: _int(row[name]) for name in (*COUNT_FIELDS, "followers", "deliverables")},
+            revenue=money_total(row["revenue"]),
+            cost=money_total(row["cost"]),
+        )
+    wanted = filters.get("objective")
+    return {
+        objective: tuple(
+            TierRow(tier=by_key.get(pk), results=found.get((objective, pk), Results()))
+            for pk in (tier_a, tier_b)
+        )
+        for objective in OBJECTIVE_RULES
+        if not wanted or objective == wanted
+    }
+
+
+def objective_readings(pairs, min_deliverables=MIN_DELIVERABLES):
+    """A plain-language reading per campaign objective, each from the two tiers' numbers on that
+    objective's own partnerships (``pairs``: {objective: (row_a, row_b)}, as
+    `compare_by_objective` gives them)."""
     readings = []
-    for objective, (attribute, direction, label) in OBJECTIVE_RULES.items():
+    for objective, (row_a, row_b) in pairs.items():
+        attribute, direction, label = OBJECTIVE_RULES[objective]
         name = Campaign.Objective(objective).label
+        kind = "percent" if attribute == "roi" else "metric"
+        reading = {"attribute": attribute, "kind": kind, "row_a": row_a, "row_b": row_b}
         short = [row for row in (row_a, row_b) if row.results.deliverables < min_deliverables]
         if short:
             detail = "; ".join(
@@ -210,6 +261,7 @@ def objective_readings(row_a, row_b, min_deliverables=MIN_DELIVERABLES):
                     label,
                     f"Too little data to tell: {detail} in scope "
                     f"(at least {min_deliverables} per tier are needed).",
+                    **reading,
                 )
             )
             continue
@@ -218,11 +270,15 @@ def objective_readings(row_a, row_b, min_deliverables=MIN_DELIVERABLES):
         if value_a is None or value_b is None:
             missing = row_a.name if value_a is None else row_b.name
             readings.append(
-                Reading(name, label, f"Too little data to tell: {missing} has no {label}.")
+                Reading(
+                    name, label, f"Too little data to tell: {missing} has no {label}.", **reading
+                )
             )
             continue
         if value_a == value_b:
-            readings.append(Reading(name, label, f"A tie: both have a {label} of {value_a}."))
+            readings.append(
+                Reading(name, label, f"A tie: both have a {label} of {value_a}.", **reading)
+            )
             continue
         better_a = value_a < value_b if direction == "lowest" else value_a > value_b
         winner, loser = (row_a, row_b) if better_a else (row_b, row_a)
@@ -236,6 +292,7 @@ def objective_readings(row_a, row_b, min_deliverables=MIN_DELIVERABLES):
                 f"{winner.name}: {direction} {label} ({win_value}{suffix} against "
                 f"{lose_value}{suffix} for {loser.name}).",
                 winner=winner,
+                **reading,
             )
         )
     return readings

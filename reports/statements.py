@@ -17,7 +17,9 @@ the base tables, the definition of every number. Without ``reference`` the same 
 the per-partnership sums of `reports.models` instead (whole months from the month rows, the
 days of a partly covered month from the deliverables' publish-date index), and
 `influencer_rows_sql` answers the filters that need no campaign, platform or date from the
-per-influencer rows. The tests compare both with the reference after random writes.
+per-influencer rows. `objective_sql` (the two-tier compare's reading per campaign objective)
+shares the scope and both readings. The tests compare both with the reference after random
+writes.
 """
 
 from calendar import monthrange
@@ -260,16 +262,12 @@ def influencer_rows_sql(filters, ranges):
     return sql, params
 
 
-def comparison_sql(filters, ranges, *, reference=False):
-    """(SQL, params): per tier and collaboration type, the spend, deliverables, result sums and
-    followers x deliverables (`dt`) and the partnerships (`pp`), and per tier the distinct
-    influencers, their audience and those holding each type (`pi`, `it`). One row per (tier,
-    type) present.
-
-    `sp` holds the partnerships in scope with what they carry: one row each without a platform
-    or period filter; with one, a row per kept month row or deliverable, each carrying its
-    share of the contract value (kept / all the partnership's deliverables, additive), so
-    `pp` counts each partnership once."""
+def _scope_sql(filters, ranges, *, reference, objective=False):
+    """(SQL, params, narrowed): `sp`, the partnerships in scope with what they carry: one row
+    each without a platform or period filter; with one (``narrowed``), a row per kept month row
+    or deliverable, each carrying its share of the contract value (kept / all the partnership's
+    deliverables, additive). With ``objective``, only partnerships of a campaign, each row with
+    its campaign's objective."""
     platform = filters.get("platform")
     after, before = filters.get("published_after"), filters.get("published_before")
     narrowed = bool(platform or after or before)
@@ -283,6 +281,53 @@ def comparison_sql(filters, ranges, *, reference=False):
             JOIN ({_totals(reference)}) t ON t.partnership_id = p.id"""  # noqa: S608
         cost = contract_value_share("p.contract_value", "k.n", "t.n")
         params = [*kept_params, *params]
+    else:
+        # A signed partnership with no deliverable yet still counts (its sums are NULL).
+        source = f"""{table(Partnership)} p
+            LEFT JOIN ({_totals(reference)}) k ON k.partnership_id = p.id"""  # noqa: S608
+        cost = "p.contract_value"
+    objective_column, campaign_join = "", ""
+    if objective:
+        objective_column = ", c.objective"
+        campaign_join = f"JOIN {table(Campaign)} c ON c.id = p.campaign_id"
+    sql = f"""
+            SELECT {tier_key} AS tier_key, p.influencer_id, p.collaboration_type, p.id,
+                   i.followers AS audience, {cost} AS cost, COALESCE(k.n, 0) AS n,
+                   {results}{objective_column}
+            FROM {source}
+            JOIN {table(Influencer)} i ON i.id = p.influencer_id
+            {campaign_join}
+            WHERE {" AND ".join(conditions)}
+    """  # noqa: S608
+    return sql, params, narrowed
+
+
+def objective_sql(filters, ranges, *, reference=False):
+    """(SQL, params): per campaign objective and tier, the spend, deliverables, result sums and
+    followers x deliverables of the partnerships in scope (those of a campaign): what the
+    two-tier compare reads each objective on, in one statement. The same scope and the same
+    two readings as `comparison_sql`."""
+    scope, params, _ = _scope_sql(filters, ranges, reference=reference, objective=True)
+    sql = f"""
+        WITH sp AS ({scope})
+        SELECT objective, tier_key, SUM(cost) AS cost, SUM(n) AS deliverables, {sums()},
+               SUM(audience * n) AS followers
+        FROM sp
+        GROUP BY objective, tier_key
+    """  # noqa: S608
+    return sql, params
+
+
+def comparison_sql(filters, ranges, *, reference=False):
+    """(SQL, params): per tier and collaboration type, the spend, deliverables, result sums and
+    followers x deliverables (`dt`) and the partnerships (`pp`), and per tier the distinct
+    influencers, their audience and those holding each type (`pi`, `it`). One row per (tier,
+    type) present.
+
+    `sp` (`_scope_sql`) holds the partnerships in scope with what they carry; with a platform
+    or period filter a partnership may have several rows, so `pp` counts each once."""
+    scope, params, narrowed = _scope_sql(filters, ranges, reference=reference)
+    if narrowed:
         partnerships = """pp AS (
             SELECT tier_key, collaboration_type, COUNT(*) AS partnerships
             FROM (SELECT DISTINCT tier_key, collaboration_type, id FROM sp) x
@@ -291,20 +336,10 @@ def comparison_sql(filters, ranges, *, reference=False):
         joined = """JOIN pp ON pp.tier_key = dt.tier_key
             AND pp.collaboration_type = dt.collaboration_type"""
     else:
-        # A signed partnership with no deliverable yet still counts (its sums are NULL).
-        source = f"""{table(Partnership)} p
-            LEFT JOIN ({_totals(reference)}) k ON k.partnership_id = p.id"""  # noqa: S608
-        cost = "p.contract_value"
         partnerships, joined = "", ""
     counted = "pp.partnerships" if narrowed else "dt.rows AS partnerships"
     sql = f"""
-        WITH sp AS (
-            SELECT {tier_key} AS tier_key, p.influencer_id, p.collaboration_type, p.id,
-                   i.followers AS audience, {cost} AS cost, COALESCE(k.n, 0) AS n, {results}
-            FROM {source}
-            JOIN {table(Influencer)} i ON i.id = p.influencer_id
-            WHERE {" AND ".join(conditions)}
-        ),
+        WITH sp AS ({scope}),
         dt AS (
             SELECT tier_key, collaboration_type, COUNT(*) AS rows, SUM(cost) AS cost,
                    SUM(n) AS deliverables, {sums()}, SUM(audience * n) AS followers

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from crm.csv_safety import neutralise_row
-from crm.metrics import DEFINITIONS
+from crm.metrics import DEFINITIONS, LABELS, difference, times
+from influencers.tiers import tier_ranges
 from reports import selectors
 from reports.forms import EngagementBasis, TierComparisonFilterForm, TierPairForm
 
@@ -67,8 +68,8 @@ def columns_for(er_basis):
     for attribute, heading, key, kind in COLUMNS:
         if attribute == "engagement_rate":
             by_reach = er_basis == EngagementBasis.REACH
-            heading = f"Engagement rate ({'by reach' if by_reach else 'by followers'})"
             key = "engagement_rate_by_reach" if by_reach else "engagement_rate"
+            heading = LABELS[key]
         definition = SPEND_DEFINITION if key == "spend" else DEFINITIONS.get(key)
         columns.append(
             {"attribute": attribute, "heading": heading, "definition": definition, "kind": kind}
@@ -166,27 +167,35 @@ class TierCompareView(TemplateView):
         if not self.request.GET or not form.is_valid():
             return context
         er_basis = form.er_basis_value
-        comparison = selectors.tier_comparison(filters=form.filters())
-        row_a = comparison.row_for(form.cleaned_data["a"].pk)
-        row_b = comparison.row_for(form.cleaned_data["b"].pk)
+        filters = form.filters()
+        ranges = tier_ranges()
+        comparison = selectors.tier_comparison(filters=filters, ranges=ranges)
+        tier_a, tier_b = form.cleaned_data["a"].pk, form.cleaned_data["b"].pk
+        row_a, row_b = comparison.row_for(tier_a), comparison.row_for(tier_b)
         metrics = []
         for attribute, heading, key, kind in COMPARE_METRICS:
-            if attribute == "engagement_rate" and er_basis == EngagementBasis.REACH:
-                heading, key = "Engagement rate (by reach)", "engagement_rate_by_reach"
+            if attribute == "engagement_rate":
+                key = "engagement_rate_by_reach" if er_basis == EngagementBasis.REACH else key
+                heading = LABELS[key]
+            a_value = cell_value(row_a, attribute, er_basis)
+            b_value = cell_value(row_b, attribute, er_basis)
             metrics.append(
                 {
                     "heading": heading,
                     "definition": SPEND_DEFINITION if key == "spend" else DEFINITIONS.get(key),
                     "kind": kind,
-                    "a_cell": {"value": cell_value(row_a, attribute, er_basis), "kind": kind},
-                    "b_cell": {"value": cell_value(row_b, attribute, er_basis), "kind": kind},
+                    "a_cell": {"value": a_value, "kind": kind},
+                    "b_cell": {"value": b_value, "kind": kind},
+                    "difference": difference(a_value, b_value),
+                    "ratio": times(a_value, b_value),
                 }
             )
+        pairs = selectors.compare_by_objective(filters, tier_a, tier_b, ranges=ranges)
         context.update(
             row_a=row_a,
             row_b=row_b,
             metrics=metrics,
-            readings=selectors.objective_readings(row_a, row_b),
+            readings=selectors.objective_readings(pairs),
             min_deliverables=selectors.MIN_DELIVERABLES,
         )
         return context

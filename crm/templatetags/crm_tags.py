@@ -1,6 +1,6 @@
 """Presentation helpers every page uses: compact counts, money, metrics, tier badges, nav links."""
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django import template
 from django.conf import settings
@@ -15,13 +15,16 @@ DASH = "-"
 
 @register.filter
 def compact(value):
-    """12345 -> 12.3K, 1234567 -> 1.2M; what a marketer reads at a glance."""
+    """12345 -> 12.3K, 1234567 -> 1.2M; what a marketer reads at a glance. Cut, never rounded
+    up: 99,999 reads "99.9K", not "100K" (which would put it past a tier boundary such as
+    Macro's 100,000 beside its Micro badge)."""
     if value is None or value == "":
         return DASH
-    number = float(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    for limit, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "K")):
         if abs(number) >= limit:
-            text = f"{number / limit:.1f}".rstrip("0").rstrip(".")
+            cut = (number / limit).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+            text = f"{cut:f}".rstrip("0").rstrip(".")
             return f"{text}{suffix}"
     return f"{int(number)}"
 
@@ -57,6 +60,29 @@ def report_cell(cell):
     if kind == "count":
         return DASH if value is None else intcomma(value)
     return {"compact": compact, "percent": percent, "money": money}.get(kind, metric)(value)
+
+
+@register.simple_tag
+def report_difference(value, kind):
+    """A difference between two report cells of ``kind``, signed; percentages in points."""
+    if value is None or value == "":
+        return DASH
+    value = Decimal(value)
+    if kind == "percent":
+        return f"{value:+,.2f} pts"
+    if kind == "money":
+        return f"{settings.CURRENCY} {value:+,.2f}"
+    if kind in ("count", "compact"):
+        return f"{value:+,.0f}"
+    return f"{value:+,.2f}"
+
+
+@register.filter
+def times(value):
+    """A ratio between two figures (crm.metrics.times): 1.50 -> "1.50x"; None -> "-"."""
+    if value is None or value == "":
+        return DASH
+    return f"{Decimal(value):,.2f}x"
 
 
 @register.simple_tag

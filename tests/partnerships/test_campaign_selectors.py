@@ -19,10 +19,11 @@ ONE_OFF = Partnership.CollaborationType.ONE_OFF
 LONG_TERM = Partnership.CollaborationType.LONG_TERM
 
 
-def test_committed_and_count_leave_out_declined_and_cancelled(spring):
+def test_committed_counts_signed_deals_and_count_leaves_out_declined_and_cancelled(spring):
     empty = CampaignFactory(name="Nothing yet", budget=Decimal("500"))
     totals = campaign_totals([spring["campaign"].pk, empty.pk])
-    assert totals[spring["campaign"].pk].committed == Decimal("6000")  # 1,000 + 2,000 + 500 x 6
+    # 1,000 + 500 x 6: not the 2,000 still in negotiation, nor the declined 9,000.
+    assert totals[spring["campaign"].pk].committed == Decimal("4000")
     assert totals[spring["campaign"].pk].partnership_count == 3  # not the declined 9,000 deal
     assert totals[empty.pk].committed == Decimal("0")
     assert totals[empty.pk].partnership_count == 0
@@ -34,15 +35,15 @@ def test_sortable_totals_agree_with_the_page_totals(spring):
     rows = {c.pk: c for c in with_totals(campaign_list())}
     spring_row = rows[spring["campaign"].pk]
     assert (spring_row.committed, spring_row.left, spring_row.partnership_count) == (
-        Decimal("6000"),
         Decimal("4000"),
+        Decimal("6000"),
         3,
     )
     assert (rows[empty.pk].committed, rows[empty.pk].left) == (Decimal("0"), Decimal("500"))
 
 
 def test_left_goes_negative_when_over_budget(spring):
-    Campaign.objects.filter(pk=spring["campaign"].pk).update(budget=Decimal("5000"))
+    Campaign.objects.filter(pk=spring["campaign"].pk).update(budget=Decimal("3000"))
     row = with_totals(campaign_list()).get(pk=spring["campaign"].pk)
     assert row.left == Decimal("-1000")
 
@@ -65,27 +66,31 @@ def test_tier_mix_follows_a_threshold_edit(spring, tiers):
 def test_summary_results_are_the_hand_computed_metrics(spring):
     summary = campaign_summary(spring["campaign"])
     results = summary.results
-    assert summary.committed == Decimal("6000")
+    assert summary.committed == Decimal("4000")  # signed: 1,000 + 3,000
+    assert summary.pipeline == Decimal("2000")  # in negotiation: not cost
     assert summary.partnership_count == 3
-    assert results.deliverables == 3  # the declined deal's deliverable is out of scope
-    assert results.impressions == 100_000
-    assert results.engagements == 4_800  # 400 + 1,400 + 3,000
-    assert results.cpm == Decimal("60.00")  # 6000 / 100000 x 1000
-    assert results.cpe == Decimal("1.25")  # 6000 / 4800
-    assert results.cpc == Decimal("6.00")  # 6000 / 1000 clicks
-    assert results.cpa == Decimal("200.00")  # 6000 / 30 conversions
-    assert results.roas == Decimal("1.50")  # 9000 / 6000
-    assert results.roi == Decimal("50.00")  # (9000 - 6000) / 6000 x 100
+    # Only signed deals' deliverables: not the negotiation's nor the declined deal's.
+    assert results.deliverables == 2
+    assert results.impressions == 70_000
+    assert results.engagements == 3_400  # 400 + 3,000
+    assert results.followers == 400_500  # 500 + 400,000: followers once per deliverable
+    assert results.engagement_rate == Decimal("0.85")  # 3,400 / 400,500 x 100
+    assert results.cpm == Decimal("57.14")  # 4000 / 70000 x 1000
+    assert results.cpe == Decimal("1.18")  # 4000 / 3400
+    assert results.cpc == Decimal("5.71")  # 4000 / 700 clicks
+    assert results.cpa == Decimal("210.53")  # 4000 / 19 conversions
+    assert results.roas == Decimal("1.65")  # 6600 / 4000
+    assert results.roi == Decimal("65.00")  # (6600 - 4000) / 4000 x 100
 
 
 def test_summary_splits_long_term_and_one_off(spring):
     summary = campaign_summary(spring["campaign"])
     one_off, long_term = summary.by_type[ONE_OFF], summary.by_type[LONG_TERM]
     assert summary.type_counts == {ONE_OFF: 2, LONG_TERM: 1}
-    assert one_off.cost == Decimal("3000")
-    assert one_off.engagements == 1_800
-    assert one_off.cpe == Decimal("1.67")  # 3000 / 1800
-    assert one_off.roi == Decimal("0.00")  # revenue 3,000 = cost
+    assert one_off.cost == Decimal("1000")  # the signed one-off only
+    assert one_off.engagements == 400
+    assert one_off.cpe == Decimal("2.50")  # 1000 / 400
+    assert one_off.roi == Decimal("-40.00")  # (600 - 1000) / 1000 x 100
     assert long_term.cost == Decimal("3000")
     assert long_term.cpe == Decimal("1.00")  # 3000 / 3000
     assert long_term.roi == Decimal("100.00")  # (6000 - 3000) / 3000 x 100
@@ -103,7 +108,7 @@ def test_summary_groups_partnerships_by_tier(spring):
     summary = campaign_summary(spring["campaign"])
     assert [(g.tier.name, g.count, g.committed) for g in summary.tiers] == [
         ("Nano", 1, Decimal("1000")),
-        ("Macro", 2, Decimal("5000")),
+        ("Macro", 2, Decimal("3000")),  # two live deals, one signed
     ]
 
 

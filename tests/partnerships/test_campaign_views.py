@@ -28,12 +28,13 @@ def test_list_shows_budget_committed_left_count_and_tier_mix(admin_client, sprin
     assert response.status_code == 200
     html = response.content.decode()
     row = response.context["campaigns"][0]
+    # Committed: the signed 1,000 + 3,000 (the 2,000 in negotiation is pipeline); three live.
     assert (row.totals.committed, row.left, row.totals.partnership_count) == (
-        Decimal("6000"),
         Decimal("4000"),
+        Decimal("6000"),
         3,
     )
-    assert "EUR 10,000.00" in html and "EUR 6,000.00" in html and "EUR 4,000.00" in html
+    assert "EUR 10,000.00" in html and "EUR 4,000.00" in html and "EUR 6,000.00" in html
     mix = [(item.tier.name, item.count) for item in row.totals.tier_mix]
     assert mix == [("Nano", 1), ("Macro", 2)]
     assert "tier-badge" in html
@@ -78,7 +79,7 @@ def test_list_filters_by_status_objective_owner_and_period(admin_client, tiers):
 def test_list_sorts_by_money_left_and_committed(admin_client, tiers):
     small = CampaignFactory(name="Small", budget=Decimal("100"))
     CampaignFactory(name="Big", budget=Decimal("9000"))
-    PartnershipFactory(campaign=small, fee=Decimal("50"))
+    PartnershipFactory(campaign=small, fee=Decimal("50"), status=Partnership.Status.ACTIVE)
     assert names(admin_client.get(LIST_URL, {"sort": "-left"})) == ["Big", "Small"]
     assert names(admin_client.get(LIST_URL, {"sort": "left"})) == ["Small", "Big"]
     assert names(admin_client.get(LIST_URL, {"sort": "-committed"})) == ["Small", "Big"]
@@ -121,12 +122,14 @@ def test_detail_shows_budget_bar_results_split_and_tier_groups(admin_client, spr
     response = admin_client.get(detail_url(campaign))
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<meter class="budget-bar' in html and 'value="6000' in html and 'high="10000' in html
-    assert "60.00% of the budget committed" in html
-    assert 'id="metric-cpe">1.25<' in html
-    assert 'id="metric-roi">50.00%<' in html
+    assert '<meter class="budget-bar' in html and 'value="4000' in html and 'high="10000' in html
+    assert "40.00% of the budget committed" in html
+    assert 'id="campaign-pipeline">EUR 2,000.00<' in html  # the deal in negotiation
+    assert "In negotiation (not counted)" in html
+    assert 'id="metric-cpe">1.18<' in html  # 4,000 / 3,400
+    assert 'id="metric-roi">65.00%<' in html  # (6,600 - 4,000) / 4,000 x 100
     split = {label: (count, r.cost) for label, count, r in response.context["type_split"]}
-    assert split == {"Long-term": (1, Decimal("3000")), "One-off": (2, Decimal("3000"))}
+    assert split == {"Long-term": (1, Decimal("3000")), "One-off": (2, Decimal("1000"))}
     assert [(g.tier.name, g.count) for g in response.context["summary"].tiers] == [
         ("Nano", 1),
         ("Macro", 2),
@@ -151,10 +154,10 @@ def test_detail_tier_filter_shows_one_tier(admin_client, spring, tiers):
 
 
 def test_detail_over_budget_says_so(admin_client, spring):
-    Campaign.objects.filter(pk=spring["campaign"].pk).update(budget=Decimal("4000"))
+    Campaign.objects.filter(pk=spring["campaign"].pk).update(budget=Decimal("3000"))
     html = admin_client.get(detail_url(spring["campaign"])).content.decode()
     assert "over budget" in html
-    assert "EUR -2,000.00" in html
+    assert "EUR -1,000.00" in html
 
 
 def add_partnerships(campaign, count):

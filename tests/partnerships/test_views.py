@@ -267,7 +267,9 @@ def test_detail_metrics_from_hand_computed_results(admin_client, tiers):
     results = response.context["results"]
     assert (results.impressions, results.engagements, results.deliverables) == (20_000, 600, 2)
     assert metric_cells(response) == {
-        "engagement-rate": "12.00%",  # 600 / 5,000 x 100
+        "cost": "EUR 1,000.00",
+        "engagement-rate": "6.00%",  # 600 / (5,000 followers x 2 deliverables) x 100
+        "engagement-rate-by-reach": "6.00%",  # 600 / 10,000 x 100
         "cpm": "50.00",  # 1,000 / 20,000 x 1,000
         "cpe": "1.67",  # 1,000 / 600
         "cpc": "4.00",  # 1,000 / 250
@@ -281,7 +283,9 @@ def test_detail_zero_denominators_show_a_dash(admin_client, tiers):
     no_results = PartnershipFactory(status=Status.ACTIVE, fee=Decimal("800"))
     cells = metric_cells(admin_client.get(detail_url(no_results)))
     assert cells == {
-        "engagement-rate": "0.00%",  # followers known, no engagements yet
+        "cost": "EUR 800.00",
+        "engagement-rate": "-",  # no deliverable yet: no audience to divide by
+        "engagement-rate-by-reach": "-",
         "cpm": "-",
         "cpe": "-",
         "cpc": "-",

@@ -127,10 +127,10 @@ def test_active_campaigns_committed_vs_budget(home, tiers):
     response = home()
     campaigns = list(response.context["campaigns"])
     assert [c.name for c in campaigns] == ["Spring launch"]
-    # As the campaign pages count it: every partnership not declined or cancelled.
-    assert campaigns[0].committed == D("5000.00")
+    # As the campaign pages count it: signed partnerships only (the negotiation is pipeline).
+    assert campaigns[0].committed == D("3000.00")
     html = response.content.decode()
-    assert "EUR 5,000.00 of EUR 10,000.00" in html
+    assert "EUR 3,000.00 of EUR 10,000.00" in html
     assert "<progress" in html and "Still planning" not in html
     assert f'href="{reverse("campaigns:campaign-list")}?status=active"' in html
 

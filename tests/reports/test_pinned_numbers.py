@@ -5,6 +5,10 @@
 for each scenario below (every row, per tier and per tier x collaboration type) and the dashboard
 blocks. Campaigns and niches are named by name and slug there, not by pk. The tests rebuild the
 same data the same way and recompute everything through the public selectors.
+
+One intended change since: the dashboard's active campaigns' "committed" counts signed
+partnerships only (issue #17, as the tier comparison's spend does), so Smart money basics moved
+from 737,284.00 committed (left -38,284.00) to 719,699.00 (left -20,699.00).
 """
 
 import io

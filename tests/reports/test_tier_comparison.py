@@ -546,9 +546,11 @@ def test_compare_two_tiers(admin_client, world):
     assert metrics["CPM"] == (D("171.43"), D("36.00"))
     assert metrics["ROI"] == (D("-61.11"), D("33.33"))
     assert metrics["Long-term share"] == (D("33.33"), D("50.00"))
-    # 3 and 4 deliverables: far fewer than MIN_DELIVERABLES, so no verdict.
+    # Each objective on its own campaigns' deliverables (awareness: X, 2 of Small's; engagement:
+    # Y, 1): far fewer than MIN_DELIVERABLES, so no verdict.
     html = response.content.decode()
-    assert "Too little data to tell" in html and "Small has 3 deliverables" in html
+    assert "Too little data to tell" in html and "Small has 2 deliverables" in html
+    assert "Small has 1 deliverable;" in html
 
 
 def test_compare_two_tiers_rejects_bad_input(admin_client, world):
@@ -572,14 +574,15 @@ def test_objective_readings_pick_the_winner_per_objective():
             cost=D("1000"), impressions=20_000, likes=1_000, revenue=D("3000"), deliverables=40
         ),
     )
-    readings = {r.objective: r for r in selectors.objective_readings(cheap_reach, engaging)}
+    pairs = dict.fromkeys(selectors.OBJECTIVE_RULES, (cheap_reach, engaging))
+    readings = {r.objective: r for r in selectors.objective_readings(pairs)}
     assert readings["Awareness"].winner is cheap_reach  # CPM 10 vs 50
     assert readings["Engagement"].winner is engaging  # CPE 1 vs 10
     assert readings["Product reviews"].winner is engaging
     assert readings["Conversions"].winner is engaging  # ROI 200% vs -50%
     assert "lowest CPM (10.00 against 50.00" in readings["Awareness"].verdict
     engaging.results.deliverables = selectors.MIN_DELIVERABLES - 1
-    short = selectors.objective_readings(cheap_reach, engaging)
+    short = selectors.objective_readings(pairs)
     assert all(r.winner is None and "Too little data" in r.verdict for r in short)
 
 
