@@ -102,3 +102,28 @@ def test_a_failed_save_lists_every_error_as_a_link_to_its_field(admin_client):
     }
     ids = {attrs.get("id") for _, attrs, _ in page.found}
     assert {href[1:] for href in links} <= ids
+
+
+def test_an_account_row_error_is_in_the_summary_and_tied_to_its_input(admin_client, tiers):
+    InfluencerFactory(name="Holder", audience=10, audience__handle="takenname")
+    data = {
+        "name": "Nora Stone",
+        "status": "active",
+        "accounts-TOTAL_FORMS": "1",
+        "accounts-INITIAL_FORMS": "0",
+        "accounts-0-platform": "instagram",
+        "accounts-0-handle": "@takenname",
+        "accounts-0-followers": "10",
+        "accounts-0-engagement_rate": "1",
+    }
+    response = admin_client.post(reverse("influencers:influencer-create"), data)
+    assert response.status_code == 400
+    page = Elements(response.content.decode())
+    assert page.select("div", id="error-summary")
+    [(link, text)] = page.select("a", **{"class": "alert-link"})
+    assert link["href"] == "#id_accounts-0-handle"
+    assert text == "Row 1, Handle: This handle is already used on Instagram by Holder."
+    [(handle, _)] = page.select("input", id="id_accounts-0-handle")
+    assert handle["aria-invalid"] == "true"
+    [(_, error)] = page.select("div", id=handle["aria-describedby"])
+    assert error == "This handle is already used on Instagram by Holder."
