@@ -119,6 +119,17 @@ def test_roster_filter_results_are_announced_in_a_polite_live_region(page, live_
     expect(page.locator("#roster-total")).to_contain_text("1 influencer")
 
 
+def test_a_roster_page_link_leaves_focus_on_the_results(page, live_server, signed_in):
+    for number in range(30):
+        InfluencerFactory(name=f"Person {number:02}")
+    page.goto(f"{live_server.url}/influencers/")
+    page.get_by_role("link", name="Next").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#roster-results")).to_contain_text("Page 2 of 2")
+    expect(page.locator("#roster-results")).to_be_focused()
+    expect(page.locator("#roster-status")).to_have_text("30 influencers match.")
+
+
 def test_the_influencer_search_announces_how_many_match(page, live_server, signed_in):
     InfluencerFactory(name="Ada Lovelace", audience=20_000)
     InfluencerFactory(name="Ada Yonath", audience=3_000)
