@@ -127,3 +127,14 @@ def test_an_account_row_error_is_in_the_summary_and_tied_to_its_input(admin_clie
     assert handle["aria-invalid"] == "true"
     [(_, error)] = page.select("div", id=handle["aria-describedby"])
     assert error == "This handle is already used on Instagram by Holder."
+
+
+def test_login_field_errors_are_tied_to_their_inputs(client):
+    page = Elements(
+        client.post(reverse("login"), {"username": "", "password": ""}).content.decode()
+    )
+    for name in ("username", "password"):
+        [(field, _)] = page.select("input", id=f"id_{name}")
+        assert field["aria-invalid"] == "true"
+        [(_, error)] = page.select("div", id=field["aria-describedby"])
+        assert error == "This field is required."
