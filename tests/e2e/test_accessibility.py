@@ -151,6 +151,11 @@ PAGES = [
     ("import-upload", lambda d: "/influencers/import/", None),
     ("partnership-list", lambda d: "/partnerships/", None),
     ("partnership-detail", lambda d: f"/partnerships/{d['deals']['active'].pk}/", None),
+    (
+        "partnership-detail-declined",
+        lambda d: f"/partnerships/{d['deals']['declined'].pk}/",
+        None,
+    ),
     ("partnership-create", lambda d: "/partnerships/new/", None),
     (
         "partnership-create-errors",
