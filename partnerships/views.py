@@ -425,6 +425,10 @@ def influencer_search_view(request):
     if len(term) > 200:
         raise Http404
     matches = selectors.influencer_search(term)
+    # The picker's live region is named after the <select> htmx fills (HX-Target).
+    target = request.htmx.target if request.htmx else None
     return render(
-        request, "partnerships/_influencer_options.html", {"matches": matches, "term": term}
+        request,
+        "partnerships/_influencer_options.html",
+        {"matches": matches, "term": term, "status_id": f"{target}_matches" if target else None},
     )

@@ -105,13 +105,14 @@ def nav_link(context, url_name, label):
     active = match is not None and (
         match.view_name == url_name or (namespace and match.namespace == namespace)
     )
-    return format_html(
-        '<li class="nav-item"><a class="nav-link{}" href="{}"{}>{}</a></li>',
-        " active" if active else "",
-        url,
-        ' aria-current="page"' if active else "",
-        label,
-    )
+    if active:
+        return format_html(
+            '<li class="nav-item"><a class="nav-link active" href="{}" aria-current="page">{}</a>'
+            "</li>",
+            url,
+            label,
+        )
+    return format_html('<li class="nav-item"><a class="nav-link" href="{}">{}</a></li>', url, label)
 
 
 @register.simple_tag(takes_context=True)
