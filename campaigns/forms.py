@@ -1,9 +1,10 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 
 from campaigns.models import Campaign
+from crm.concurrency import add_version_field
 from crm.fields import BoundedModelMultipleChoiceField, DateInput
 
 DATE_INPUT = DateInput()
@@ -47,8 +48,12 @@ class CampaignForm(forms.ModelForm):
         self.fields["owner"].queryset = (
             get_user_model().objects.filter(is_active=True).order_by("username")
         )
+        if self.instance.pk:
+            add_version_field(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            # The hidden version of an edit, and after a refused save the other user's values.
+            HTML('{% include "includes/edit_conflict.html" %}'),
             Row(Column("name", css_class="col-md-6"), Column("product", css_class="col-md-6")),
             Row(
                 Column("objective", css_class="col-md-4"),
