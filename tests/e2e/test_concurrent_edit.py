@@ -86,3 +86,37 @@ def test_a_stale_deliverable_tab_cannot_put_clicks_back(page, live_server, login
     expect(second.get_by_text("Deliverable saved")).to_be_visible()
     deliverable.refresh_from_db()
     assert (deliverable.clicks, deliverable.version) == (118, 3)
+
+
+def test_a_stale_admin_deliverable_row_is_refused(page, live_server, login, tiers):
+    """The partnership admin shows its deliverables as rows: a row loaded before someone else's
+    save is refused, not saved back, even when only the partnership's terms were typed."""
+    UserFactory(username="mara", is_superuser=True, is_staff=True)
+    partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
+    deliverable = published_deliverable(partnership, "instagram", date.today(), clicks=50)
+    login("mara", "correct-horse-battery")
+    admin_url = f"{live_server.url}/admin/partnerships/partnership/{partnership.pk}/change/"
+    edit_url = f"{live_server.url}/partnerships/deliverables/{deliverable.pk}/edit/"
+
+    admin_tab = page
+    admin_tab.goto(admin_url)
+    web_tab = page.context.new_page()
+    web_tab.goto(edit_url)
+    web_tab.get_by_label("Clicks").fill("777")
+    web_tab.get_by_role("button", name="Save deliverable").click()
+    expect(web_tab.get_by_text("Deliverable saved")).to_be_visible()
+
+    admin_tab.get_by_label("Terms").fill("Two reels")
+    admin_tab.get_by_role("button", name="Save", exact=True).click()
+    expect(
+        admin_tab.get_by_text("Someone else saved this record after you opened it")
+    ).to_be_visible()
+    conflict = admin_tab.locator("#edit-conflict")
+    expect(conflict).to_contain_text("Saved by someone else")
+    expect(
+        conflict.get_by_role("row", name="Deliverable “Post on Instagram”: Clicks 777")
+    ).to_be_visible()
+
+    deliverable.refresh_from_db()
+    partnership.refresh_from_db()
+    assert (deliverable.clicks, deliverable.version, partnership.terms) == (777, 2, "")
