@@ -99,6 +99,7 @@ def main():
             due_date=deliverable.due_date or "",
             published_on=deliverable.published_on or "",
             clicks=deliverable.clicks + 1,
+            version=deliverable.version,  # as the page carries it (every run is rolled back)
         )
         response = client.post(url, data)
         assert response.status_code == 302, (response.status_code, url)

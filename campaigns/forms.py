@@ -1,9 +1,10 @@
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
 
 from campaigns.models import Campaign
+from crm.concurrency import add_version_field
 from crm.fields import BoundedModelMultipleChoiceField, DateInput, limit_owner_choices
 
 DATE_INPUT = DateInput()
@@ -44,8 +45,12 @@ class CampaignForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["budget"].widget.attrs["min"] = "0"
         limit_owner_choices(self)
+        if self.instance.pk:
+            add_version_field(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            # The hidden version of an edit, and after a refused save the other user's values.
+            HTML('{% include "includes/edit_conflict.html" %}'),
             Row(Column("name", css_class="col-md-6"), Column("product", css_class="col-md-6")),
             Row(
                 Column("objective", css_class="col-md-4"),

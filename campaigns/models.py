@@ -54,6 +54,10 @@ class Campaign(TimeStampedModel):
         related_name="owned_campaigns",
     )
     description = models.TextField(blank=True)
+    # Optimistic locking (crm.concurrency): bumped by every save that changes what the edit form
+    # shows, so a save from a form loaded at an older version is refused. The database default
+    # lets rows written in SQL (imports, fixtures) start at 1 too.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         ordering = ["-start_date", "-id"]

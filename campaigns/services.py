@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from campaigns.models import Campaign
+from crm.concurrency import version_bump
 
 
 @transaction.atomic
@@ -40,8 +41,13 @@ def campaign_create(
 
 
 @transaction.atomic
-def campaign_update(*, campaign, target_niches=None, **fields):
-    """Change a campaign's fields (and its target niches when given); validated before saving."""
+def campaign_update(*, campaign, version=None, target_niches=None, **fields):
+    """Change a campaign's fields (and its target niches when given); validated before saving.
+
+    ``version`` is the version the edit form was loaded with: if someone saved the campaign since,
+    crm.concurrency.EditConflict is raised and nothing is written. Every update moves the
+    campaign to its next version."""
+    version_bump(campaign, expected=version)
     for name, value in fields.items():
         setattr(campaign, name, value)
     campaign.full_clean()

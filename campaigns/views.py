@@ -8,10 +8,12 @@ from django.views.generic import CreateView, UpdateView
 from campaigns.forms import CampaignForm
 from campaigns.models import Campaign
 from campaigns.services import campaign_create, campaign_update
+from crm.concurrency import EditConflict, EditConflictViewMixin
 
 
-class CampaignFormMixin(PermissionRequiredMixin):
-    """Saves through the campaign services; a refusal from the model lands beside its field."""
+class CampaignFormMixin(EditConflictViewMixin, PermissionRequiredMixin):
+    """Saves through the campaign services; a refusal from the model lands beside its field, a
+    save from a form loaded before someone else's is refused (409) with their values shown."""
 
     model = Campaign
     form_class = CampaignForm
@@ -21,6 +23,8 @@ class CampaignFormMixin(PermissionRequiredMixin):
     def form_valid(self, form):
         try:
             self.object = self.save(form.cleaned_data)
+        except EditConflict as conflict:
+            return self.render_conflict(form, conflict)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)

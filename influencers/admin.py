@@ -1,15 +1,15 @@
 from django.contrib import admin
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from crm.concurrency import version_bump
+from crm.concurrency import VersionCheckAdminMixin, version_bump
 from crm.history import HistoryAdminMixin
 from influencers.models import Influencer, Interaction, Niche, SocialAccount, Tier
 from influencers.services import influencers_recompute_audience
 
 
 @admin.register(Tier)
-class TierAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class TierAdmin(VersionCheckAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     list_display = ("name", "min_followers", "followers_range", "influencer_count", "color")
     ordering = ("min_followers",)
     search_fields = ("name",)
@@ -48,7 +48,7 @@ class TierAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Niche)
-class NicheAdmin(admin.ModelAdmin):
+class NicheAdmin(VersionCheckAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -61,7 +61,7 @@ class SocialAccountInline(admin.TabularInline):
 
 
 @admin.register(Influencer)
-class InfluencerAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class InfluencerAdmin(VersionCheckAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     list_display = ("name", "followers", "engagement_rate", "status", "country", "owner")
     list_filter = ("status", "niches", "accounts__platform", "country")
     list_select_related = ("owner",)
@@ -72,10 +72,8 @@ class InfluencerAdmin(HistoryAdminMixin, admin.ModelAdmin):
     inlines = [SocialAccountInline]
     show_full_result_count = False
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            version_bump(obj)  # an edit form opened before this save is now out of date
-        super().save_model(request, obj, form, change)
+    # The accounts inline needs no version of its own: every save here claims the influencer's,
+    # and account edits through the other forms bump it (its edit form shows the accounts).
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -84,7 +82,7 @@ class InfluencerAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SocialAccount)
-class SocialAccountAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class SocialAccountAdmin(VersionCheckAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     list_display = (
         "handle",
         "platform",
@@ -97,12 +95,17 @@ class SocialAccountAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_select_related = ("influencer",)
     search_fields = ("handle", "influencer__name")
     autocomplete_fields = ("influencer",)
+    # An account has no version of its own: the influencer's edit form shows it, so the
+    # influencer's version guards it (claimed by every save here, checked against this form).
+    version_guarded_by = "influencer"
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        super().save_model(request, obj, form, change)  # claims the loaded influencer's version
         influencers_recompute_audience(queryset=Influencer.objects.filter(pk=obj.influencer_id))
-        # The influencer's edit form shows its accounts: a form opened before is now out of date.
-        version_bump(obj.influencer)
+        guard = getattr(form, "version_record", None)
+        if guard is None or guard.pk != obj.influencer_id:
+            # A new account, or one moved to another influencer: that one's form is out of date.
+            version_bump(obj.influencer)
 
     def delete_model(self, request, obj):
         influencer_id = obj.influencer_id
@@ -113,7 +116,9 @@ class SocialAccountAdmin(HistoryAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         influencer_ids = list(queryset.values_list("influencer_id", flat=True))
         super().delete_queryset(request, queryset)
-        influencers_recompute_audience(queryset=Influencer.objects.filter(pk__in=influencer_ids))
+        influencers = Influencer.objects.filter(pk__in=influencer_ids)
+        influencers_recompute_audience(queryset=influencers)
+        influencers.update(version=F("version") + 1)
 
 
 @admin.register(Interaction)

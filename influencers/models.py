@@ -28,6 +28,10 @@ class Tier(models.Model):
         default="#6c757d",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1a2b3c.")],
     )
+    # Optimistic locking (crm.concurrency): bumped by every save that changes what the edit form
+    # shows, so a save from a form loaded at an older version is refused. The database default
+    # lets rows written in SQL (imports, fixtures) start at 1 too.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         ordering = ["min_followers"]
@@ -52,6 +56,10 @@ class Tier(models.Model):
 class Niche(models.Model):
     name = models.CharField(max_length=60)
     slug = models.SlugField(max_length=60, unique=True)
+    # Optimistic locking (crm.concurrency): bumped by every save that changes what the edit form
+    # shows, so a save from a form loaded at an older version is refused. The database default
+    # lets rows written in SQL (imports, fixtures) start at 1 too.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         ordering = ["name"]

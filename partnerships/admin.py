@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from crm.concurrency import version_bump
+from crm.concurrency import VersionCheckAdminMixin, VersionCheckInlineMixin
 from crm.history import HistoryAdminMixin
 from partnerships.models import Deliverable, Partnership, PartnershipStatusChange
 from partnerships.services import partnership_apply_terms
 
 
-class DeliverableInline(admin.StackedInline):
+class DeliverableInline(VersionCheckInlineMixin, admin.StackedInline):
     model = Deliverable
     extra = 0
     fields = (
@@ -32,7 +32,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class PartnershipAdmin(VersionCheckAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     list_display = (
         "influencer",
         "campaign",
@@ -50,15 +50,19 @@ class PartnershipAdmin(HistoryAdminMixin, admin.ModelAdmin):
     inlines = [DeliverableInline, StatusChangeInline]
     show_full_result_count = False
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Moves go through the pipeline (its rules, its history) and leave the version alone, so
+        # a status typed here could put back a move made after this form was opened.
+        return (*fields, "status") if obj is not None else fields
+
     def save_model(self, request, obj, form, change):
         partnership_apply_terms(obj)
-        if change:
-            version_bump(obj)  # an edit form opened before this save is now out of date
-        super().save_model(request, obj, form, change)
+        super().save_model(request, obj, form, change)  # claims the next version on a change
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class DeliverableAdmin(VersionCheckAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     list_display = ("partnership", "kind", "platform", "status", "due_date", "published_on")
     list_filter = ("status", "kind", "platform")
     list_select_related = ("partnership__influencer", "partnership__campaign")

@@ -347,10 +347,14 @@ class DeliverableForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in DELIVERABLE_FIELDS[6:]:
             self.fields[name].widget.attrs["min"] = "0"
+        if self.instance.pk:
+            add_version_field(self)
         self.helper = FormHelper()
         self.helper.form_id = "deliverable-form"
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
+            # The hidden version of an edit, and after a refused save the other user's values.
+            HTML('{% include "includes/edit_conflict.html" %}'),
             Fieldset("Deliverable", Div(*DELIVERABLE_FIELDS[:6], css_class="deliverable-plan")),
             Fieldset("Results", Div(*DELIVERABLE_FIELDS[6:], css_class="deliverable-results")),
             Submit("save", "Save deliverable"),

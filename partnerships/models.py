@@ -280,6 +280,10 @@ class Deliverable(TimeStampedModel):
     clicks = models.BigIntegerField(default=0, validators=[MinValueValidator(0)])
     conversions = models.BigIntegerField(default=0, validators=[MinValueValidator(0)])
     revenue = models.DecimalField(**MONEY, default=Decimal("0"), validators=NON_NEGATIVE_MONEY)
+    # Optimistic locking (crm.concurrency): bumped by every save that changes what the edit form
+    # shows, so a save from a form loaded at an older version is refused. The database default
+    # lets rows written in SQL (imports, fixtures) start at 1 too.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         ordering = ["due_date", "id"]

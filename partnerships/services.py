@@ -340,8 +340,13 @@ def deliverable_create(*, partnership, **fields):
 
 
 @transaction.atomic
-def deliverable_update(*, deliverable, **fields):
-    """Change a deliverable's plan or record its measured results."""
+def deliverable_update(*, deliverable, version=None, **fields):
+    """Change a deliverable's plan or record its measured results.
+
+    ``version`` is the version the edit form was loaded with: if someone saved the deliverable
+    since, crm.concurrency.EditConflict is raised and nothing is written. Every update moves the
+    deliverable to its next version."""
+    version_bump(deliverable, expected=version)
     for name, value in fields.items():
         setattr(deliverable, name, value)
     deliverable.full_clean()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from crm.concurrency import EditConflict, refuse_conflict
+from crm.concurrency import EditConflict, EditConflictViewMixin
 from crm.metrics import DEFINITIONS, LABELS
 from partnerships import selectors
 from partnerships.filters import DeliverableFilter, PartnershipFilter
@@ -146,7 +146,7 @@ class PartnershipBoardView(TemplateView):
         return {**super().get_context_data(**kwargs), **board_context(self.request.GET)}
 
 
-class PartnershipFormMixin:
+class PartnershipFormMixin(EditConflictViewMixin):
     model = Partnership
     form_class = PartnershipForm
     template_name = "partnerships/partnership_form.html"
@@ -159,10 +159,7 @@ class PartnershipFormMixin:
         try:
             self.object = self.save(form)
         except EditConflict as conflict:
-            rows = refuse_conflict(form, conflict)
-            response = self.render_to_response(self.get_context_data(form=form, conflict_rows=rows))
-            response.status_code = 409
-            return response
+            return self.render_conflict(form, conflict)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
@@ -366,7 +363,7 @@ class DeliverableListView(PageFirstListMixin, FilterView):
         return selectors.deliverable_rows(page_queryset)
 
 
-class DeliverableFormMixin:
+class DeliverableFormMixin(EditConflictViewMixin):
     model = Deliverable
     form_class = DeliverableForm
     template_name = "partnerships/deliverable_form.html"
@@ -375,6 +372,8 @@ class DeliverableFormMixin:
     def form_valid(self, form):
         try:
             self.object = self.save(form)
+        except EditConflict as conflict:
+            return self.render_conflict(form, conflict)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)

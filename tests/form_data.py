@@ -24,3 +24,10 @@ def form_post_data(*forms):
                 if value != "":
                     data[bound_field.html_name] = value
     return data
+
+
+def admin_form_post_data(response):
+    """The data of an admin change form page: its form and every inline formset."""
+    context = response.context
+    inlines = [inline.formset for inline in context["inline_admin_formsets"]]
+    return form_post_data(context["adminform"].form, *inlines)

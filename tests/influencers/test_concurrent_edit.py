@@ -1,5 +1,6 @@
-"""Two tabs edit the same influencer: the second save is refused, shows what the first saved,
-and the database keeps the first user's data."""
+"""Two tabs edit the same influencer (web form or admin), or the same tier, niche or account in
+the admin: the second save is refused (409), shows what the first saved, and the database keeps
+the first user's data; saving again after seeing it replaces it on purpose."""
 
 import threading
 import time
@@ -9,14 +10,14 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from crm.concurrency import EditConflict
-from influencers.models import Influencer
+from influencers.models import Influencer, Niche, Tier
 from influencers.services import (
     influencer_archive,
     influencer_update,
     influencers_recompute_audience,
 )
-from tests.factories import InfluencerFactory, UserFactory
-from tests.form_data import form_post_data
+from tests.factories import InfluencerFactory, NicheFactory, UserFactory
+from tests.form_data import admin_form_post_data, form_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -132,13 +133,22 @@ def test_writes_that_change_form_fields_bump_the_version_and_audience_totals_do_
     assert influencer.version == 3
 
 
+def admin_url(record):
+    return reverse(f"admin:influencers_{record._meta.model_name}_change", args=[record.pk])
+
+
+def admin_load(client, record):
+    response = client.get(admin_url(record))
+    assert response.status_code == 200
+    assert 'name="version"' in response.content.decode()  # the page carries it
+    return admin_form_post_data(response)
+
+
 def test_an_admin_save_bumps_the_version(admin_client, tiers):
     influencer = InfluencerFactory(city="London")
     form_tab = load(admin_client, influencer)
-    url = reverse("admin:influencers_influencer_change", args=[influencer.pk])
-    response = admin_client.get(url)
-    inlines = [inline.formset for inline in response.context["inline_admin_formsets"]]
-    data = form_post_data(response.context["adminform"].form, *inlines)
+    url = admin_url(influencer)
+    data = admin_load(admin_client, influencer)
     data.update(city="Madrid")
     assert admin_client.post(url, data).status_code == 302
     influencer.refresh_from_db()
@@ -204,3 +214,146 @@ def test_an_account_deleted_in_the_other_tab_is_explained_as_their_change(admin_
     assert dict(response.context["conflict_rows"])["Social accounts"] == "none"
     influencer.refresh_from_db()
     assert (influencer.city, influencer.accounts.count()) == ("London", 0)
+
+
+# --- The admin ----------------------------------------------------------------------------------
+
+
+def test_a_stale_admin_influencer_form_is_refused_with_the_web_users_values(admin_client, tiers):
+    influencer = InfluencerFactory(name="Ana Ruiz", city="London", audience=5000)
+    admin_tab = admin_load(admin_client, influencer)
+    web_tab = load(admin_client, influencer)
+    assert admin_client.post(edit_url(influencer), {**web_tab, "city": "Madrid"}).status_code == 302
+
+    response = admin_client.post(admin_url(influencer), {**admin_tab, "notes": "VIP"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else saved this record after you opened it" in page
+    assert 'id="edit-conflict"' in page and "Madrid" in page
+    assert dict(response.context["conflict_rows"]) == {"City": "Madrid", "Notes": ""}
+    influencer.refresh_from_db()
+    assert (influencer.city, influencer.notes, influencer.version) == ("Madrid", "", 2)
+
+    again = admin_form_post_data(response)
+    assert admin_client.post(admin_url(influencer), again).status_code == 302
+    influencer.refresh_from_db()
+    assert (influencer.city, influencer.notes, influencer.version) == ("London", "VIP", 3)
+
+
+@pytest.mark.parametrize(
+    ("model", "make", "field", "theirs", "mine"),
+    [
+        (Tier, lambda tiers: tiers["Micro"], "name", "Micro+", "Small"),
+        (Tier, lambda tiers: tiers["Micro"], "min_followers", 2_000, 5_000),
+        (
+            Niche,
+            lambda tiers: NicheFactory(name="Beauty", slug="beauty"),
+            "name",
+            "Beauty & care",
+            "Skincare",
+        ),
+    ],
+)
+def test_a_stale_admin_form_of_a_tier_or_niche_is_refused(
+    admin_client, tiers, model, make, field, theirs, mine
+):
+    record = make(tiers)
+    first_tab, second_tab = admin_load(admin_client, record), admin_load(admin_client, record)
+    assert first_tab["version"] == "1"
+    assert admin_client.post(admin_url(record), {**first_tab, field: theirs}).status_code == 302
+
+    response = admin_client.post(admin_url(record), {**second_tab, field: mine})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else saved this record after you opened it" in page
+    assert 'id="edit-conflict"' in page
+    label = str(model._meta.get_field(field).verbose_name)
+    assert dict(response.context["conflict_rows"]) == {label.capitalize(): theirs}
+    record = model.objects.get(pk=record.pk)
+    assert (getattr(record, field), record.version) == (theirs, 2)
+
+    again = admin_form_post_data(response)
+    assert again["version"] == "2"
+    assert admin_client.post(admin_url(record), again).status_code == 302
+    record = model.objects.get(pk=record.pk)
+    assert (getattr(record, field), record.version) == (mine, 3)
+
+
+def test_an_admin_account_form_is_guarded_by_its_influencers_version(admin_client, tiers):
+    influencer = InfluencerFactory(audience=5000)
+    account = influencer.accounts.get()
+    admin_tab = admin_load(admin_client, account)
+    assert admin_tab["version"] == "1"  # the influencer's: its edit form shows the accounts
+    web_tab = load(admin_client, influencer)
+    web_tab["accounts-0-followers"] = "250000"
+    assert admin_client.post(edit_url(influencer), web_tab).status_code == 302
+
+    response = admin_client.post(admin_url(account), {**admin_tab, "engagement_rate": "9"})
+    assert response.status_code == 409
+    assert dict(response.context["conflict_rows"]) == {
+        "Followers": 250000,
+        "Engagement rate %": account.engagement_rate,
+    }
+    account.refresh_from_db()
+    influencer.refresh_from_db()
+    assert (account.followers, influencer.followers, influencer.version) == (250000, 250000, 2)
+
+    again = admin_form_post_data(response)
+    assert admin_client.post(admin_url(account), again).status_code == 302
+    account.refresh_from_db()
+    influencer.refresh_from_db()
+    assert (account.followers, influencer.followers, influencer.version) == (5000, 5000, 3)
+    # An influencer tab opened before the account change is out of date now.
+    assert admin_client.post(edit_url(influencer), {**web_tab, "city": "Oslo"}).status_code == 409
+
+
+def test_an_admin_save_overtaken_between_its_check_and_its_write_is_refused(
+    admin_client, tiers, monkeypatch
+):
+    """The admin checks the version while validating, then claims it in the conditional UPDATE:
+    when another save commits between the two (here: the record was read just before it), the
+    UPDATE matches no row, nothing is written, and the form comes back refused with their
+    values."""
+    from influencers.admin import TierAdmin
+
+    tier = tiers["Micro"]
+    tab = admin_load(admin_client, tier)
+    read_before_their_save = Tier.objects.get(pk=tier.pk)
+    colour = tier.color
+    Tier.objects.filter(pk=tier.pk).update(name="Micro+", version=2)  # their save
+    get_object, reads = TierAdmin.get_object, []
+
+    def first_read_is_stale(self, request, object_id, from_field=None):
+        reads.append(object_id)
+        if len(reads) == 1:
+            return read_before_their_save
+        return get_object(self, request, object_id, from_field)
+
+    monkeypatch.setattr(TierAdmin, "get_object", first_read_is_stale)
+    response = admin_client.post(admin_url(tier), {**tab, "color": "#123456"})
+    assert response.status_code == 409
+    assert len(reads) == 2  # refused by the UPDATE, then checked again
+    assert dict(response.context["conflict_rows"]) == {"Name": "Micro+", "Badge colour": colour}
+    tier.refresh_from_db()
+    assert (tier.name, tier.color, tier.version) == ("Micro+", colour, 2)
+
+
+def test_deleting_accounts_from_the_admin_list_makes_open_influencer_tabs_stale(
+    admin_client, tiers
+):
+    influencer = InfluencerFactory(city="London", audience=5000)
+    tab = load(admin_client, influencer)
+    response = admin_client.post(
+        reverse("admin:influencers_socialaccount_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [influencer.accounts.get().pk],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    response = admin_client.post(edit_url(influencer), {**tab, "city": "Rome"})
+    assert response.status_code == 409
+    assert dict(response.context["conflict_rows"])["Social accounts"] == "none"
+    influencer.refresh_from_db()
+    assert (influencer.city, influencer.followers, influencer.version) == ("London", 0, 2)
