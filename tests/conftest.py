@@ -30,6 +30,19 @@ def tiers(db):
 
 
 @pytest.fixture
+def default_niches(db):
+    """The niches the data migration creates; transactional tests flush them, so make sure they
+    are there (seed_demo spreads influencers over the existing niches)."""
+    import importlib
+
+    from influencers.models import Niche
+
+    defaults = importlib.import_module("influencers.migrations.0003_default_tiers_and_niches")
+    for name, slug in defaults.DEFAULT_NICHES:
+        Niche.objects.get_or_create(slug=slug, defaults={"name": name})
+
+
+@pytest.fixture
 def admin_user(db):
     return UserFactory(username="boss", is_staff=True, is_superuser=True)
 

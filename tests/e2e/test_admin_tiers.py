@@ -8,7 +8,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_demo_user_changes_micro_threshold_and_tier_counts_follow(page, live_server, login, tiers):
+def test_demo_user_changes_micro_threshold_and_tier_counts_follow(
+    page, live_server, login, tiers, default_niches
+):
     call_command("seed_demo", "--influencers", "60", stdout=io.StringIO())
     login("demo", "demo-pass-2026")
     page.get_by_role("link", name="Admin").click()
