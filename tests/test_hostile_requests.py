@@ -1,5 +1,24 @@
 """Hostile requests that reached the database raw (PostgreSQL refuses a NUL byte in any string
-parameter) answer a clear refusal, never a 500; and rights an Admin-role user must not grant."""
+parameter) answer a clear refusal, never a 500; and rights an Admin-role user must not grant.
+
+The hostile-input suite of issue #16, case by case (each fails on the code before its fix):
+1. a header repeating `name` 100,000 times: tests/influencers/test_import.py
+   ::test_a_header_repeating_one_column_100000_times_is_refused_at_once;
+2. XLSX decompression bombs (20 million shared strings, a 400 MB inline string) and the row,
+   column, cell and cell-length limits: tests/influencers/test_import_limits.py;
+3. formulas after `;` or a tab: tests/crm/test_csv_safety.py;
+4. NUL bytes in a search, the partnership form and an admin filter, a login name over 255
+   characters: this module;
+5. stale saves of deliverables (clicks 777 put back to 118), campaigns, tiers and niches, web and
+   admin: tests/partnerships/test_concurrent_edit.py, tests/campaigns/test_concurrent_edit.py,
+   tests/influencers/test_concurrent_edit.py, tests/e2e/test_concurrent_edit.py;
+6. an Admin-role user granting superuser or staff: this module;
+7. a rotated X-Forwarded-For without a trusted proxy: tests/crm/test_security.py;
+8. the idle timeout beside the 12-hour cap: tests/crm/test_security.py;
+9. an import uploaded on one app server and confirmed on another (PostgreSQL):
+   tests/influencers/test_import_two_servers.py.
+The same uploads under load: bench/load.py --hostile 3 (docs/performance.md).
+"""
 
 import pytest
 from django.urls import reverse
