@@ -229,11 +229,14 @@ def page_targets(base, database_url):
 
 
 def drive(args):
-    """One client process: log in, hit ``url`` until ``until``; return latencies and statuses."""
-    base, kind, url, logged_in, until = args
+    """One client process: log in, then hit ``url`` for ``seconds``; return the latencies, the
+    number of failed requests and the time it ran."""
+    base, kind, url, logged_in, seconds = args
     session = logged_in_session(base) if logged_in else requests.Session()
     latencies, bad = [], 0
     payload = roster_csv()
+    started_at = time.perf_counter()
+    until = time.time() + seconds
     while time.time() < until:
         started = time.perf_counter()
         if kind == "get":
@@ -253,7 +256,7 @@ def drive(args):
             ok = response.status_code == 200 and response.url.endswith("/preview/")
         latencies.append(time.perf_counter() - started)
         bad += not ok
-    return latencies, bad
+    return latencies, bad, time.perf_counter() - started_at
 
 
 HOSTILE_FILES = []  # built once before the client processes fork
@@ -324,17 +327,15 @@ def main():
             if args.hostile:
                 time.sleep(3)  # the uploads are in flight before the first page is measured
             for label, kind, url, logged_in in targets:
-                until = time.time() + args.seconds
-                work = [(base, kind, url, logged_in, until)] * args.clients
-                started = time.time()
+                work = [(base, kind, url, logged_in, args.seconds)] * args.clients
                 results = pool.map(drive, work)
-                elapsed = time.time() - started
-                latencies = [value for values, _ in results for value in values]
-                bad = sum(count for _, count in results)
+                latencies = [value for values, _, _ in results for value in values]
+                bad = sum(count for _, count, _ in results)
+                rate = sum(len(values) / ran for values, _, ran in results)
                 rows.append(
                     (
                         label,
-                        len(latencies) / elapsed,
+                        rate,
                         statistics.median(latencies) * 1000,
                         percentile(latencies, 0.99) * 1000,
                         bad,
