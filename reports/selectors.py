@@ -16,7 +16,7 @@ from influencers.models import Influencer
 from influencers.tiers import tier_ranges
 from partnerships.campaign_selectors import with_totals
 from partnerships.models import Deliverable, Partnership
-from partnerships.selectors import RENEWAL_WINDOW_DAYS, overdue_q, renewal_due_q
+from partnerships.selectors import RENEWAL_ORDER, overdue_q, renewal_reminder_q
 from reports.statements import (
     LONG_TERM,
     NO_TIER,
@@ -316,20 +316,22 @@ def pipeline_counts():
     return [(value, label, counts.get(value, 0)) for value, label in Partnership.Status.choices]
 
 
-def renewals_due(limit=DASHBOARD_LIST_SIZE, within=RENEWAL_WINDOW_DAYS, today=None):
-    """The long-term partnerships whose renewal is due soonest, and how many there are (three
-    queries: the count and the soonest ids on the partnership table alone, then their rows).
+def renewals_due(limit=DASHBOARD_LIST_SIZE, today=None):
+    """The long-term partnerships whose renewal reminder is due (each deal's own
+    ``renewal_reminder_days``) or overdue, the same rule and order as the renewals list, most
+    overdue first, and how many there are (three queries: the count and the first ids on the
+    partnership table alone, then their rows).
 
     Picking the ids joined to influencers and campaigns, PostgreSQL misjudged the date and
     status filter (1 row expected, 4,953 found at 200,000 partnerships) and looped over the
     campaigns for each: 150 ms instead of a few."""
-    queryset = Partnership.objects.filter(renewal_due_q(within, today=today))
+    queryset = Partnership.objects.filter(renewal_reminder_q(today=today))
     total = queryset.order_by().aggregate(n=Count("pk"))["n"]
-    ids = list(queryset.order_by("end_date", "id").values_list("pk", flat=True)[:limit])
+    ids = list(queryset.order_by(*RENEWAL_ORDER).values_list("pk", flat=True)[:limit])
     rows = list(
         Partnership.objects.filter(pk__in=ids)
         .select_related("influencer", "campaign")
-        .order_by("end_date", "id")
+        .order_by(*RENEWAL_ORDER)
     )
     return rows, total
 

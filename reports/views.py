@@ -248,7 +248,7 @@ class HomeView(TemplateView):
             pipeline=selectors.pipeline_counts(),
             renewals=renewals,
             renewal_count=renewal_count,
-            renewal_window=selectors.RENEWAL_WINDOW_DAYS,
+            today=timezone.localdate(),
             deliverables=selectors.deliverable_counts(),
             week_start=week_start,
             week_end=week_end,

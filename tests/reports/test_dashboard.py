@@ -87,18 +87,32 @@ def test_pipeline_counts_link_to_the_filtered_list(home, tiers):
     assert ">2</span>" in html
 
 
-def test_renewals_due_in_30_days(home, tiers):
+def test_renewals_due_follow_each_deals_reminder_and_keep_overdue_terms(home, tiers):
     soon = long_term(days(10), influencer=InfluencerFactory(name="Renew Soon", audience=4000))
     long_term(days(60), influencer=InfluencerFactory(name="Renew Later", audience=4000))
+    early = long_term(days(60), influencer=InfluencerFactory(name="Asks Early", audience=4000))
+    Partnership.objects.filter(pk=early.pk).update(renewal_reminder_days=90)
+    overdue = long_term(days(-5), influencer=InfluencerFactory(name="Ran Out", audience=4000))
     long_term(days(5), status=Status.COMPLETED, influencer=InfluencerFactory(name="Done"))
     PartnershipFactory(due_date=days(3), influencer=InfluencerFactory(name="One Off"))
     response = home()
-    assert response.context["renewal_count"] == 1
-    assert response.context["renewals"] == [soon]
+    # The same deals, in the same order, as the renewals list behind the link.
+    assert response.context["renewal_count"] == 3
+    assert response.context["renewals"] == [overdue, soon, early]
+    listed = home_client_renewals(response)
+    assert listed == ["Ran Out", "Renew Soon", "Asks Early"]
     html = response.content.decode()
-    assert "Renew Soon" in html and "Renew Later" not in html and "One Off" not in html
+    assert "Renew Later" not in html and "One Off" not in html and "Done" not in html
+    assert "overdue" in html
     assert reverse("partnerships:partnership-detail", args=[soon.pk]) in html
     assert f'href="{reverse("partnerships:renewal-list")}"' in html
+
+
+def home_client_renewals(response):
+    """The names on the renewals list page behind the dashboard's link, in page order."""
+    html = response.client.get(reverse("partnerships:renewal-list")).content.decode()
+    names = ["Ran Out", "Renew Soon", "Asks Early", "Renew Later", "Done", "One Off"]
+    return sorted((name for name in names if name in html), key=html.index)
 
 
 def test_deliverables_due_this_week_and_overdue(home, tiers):
@@ -164,7 +178,7 @@ def test_top_influencers_by_roi_in_the_last_90_days(home, tiers):
 
 def test_empty_dashboard_says_so(home, tiers):
     html = home().content.decode()
-    assert "No long-term partnership ends in the next 30 days." in html
+    assert "No long-term partnership needs a renewal decision." in html
     assert "No active campaign." in html
     assert "0 due this week" in html
 

@@ -8,7 +8,10 @@ same data the same way and recompute everything through the public selectors.
 
 One intended change since: the dashboard's active campaigns' "committed" counts signed
 partnerships only (issue #17, as the tier comparison's spend does), so Smart money basics moved
-from 737,284.00 committed (left -38,284.00) to 719,699.00 (left -20,699.00).
+from 737,284.00 committed (left -38,284.00) to 719,699.00 (left -20,699.00). And the dashboard's
+renewals follow the renewals list (issue #17): each deal from its own reminder, and overdue terms
+stay until renewed or completed, so 12 due in 30 days became 30 (18 active terms that already
+ended, the most overdue listed first).
 """
 
 import io
