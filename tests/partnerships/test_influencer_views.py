@@ -63,6 +63,8 @@ def test_profile_accounts_tier_and_next_tier(admin_client, influencer, tiers):
     assert "15,000 followers to" in html
     assert f'tier-badge tier-{tiers["Macro"].pk}">Macro<' in html
     assert '<a href="https://youtube.com/@LeaRayTV"' in html and "@learay" in html
+    # The accounts' own rate is labelled with its basis, apart from the deals' rates.
+    assert "Profile engagement rate (by followers)" in html
 
 
 def test_top_tier_says_so(admin_client, tiers):
