@@ -117,6 +117,39 @@ def test_export_runs_a_constant_number_of_queries(admin_client, tiers, count_que
     assert few == many
 
 
+def test_export_queries_do_not_grow_from_5_to_50_influencers(admin_client, tiers, count_queries):
+    """With owners, niches and four accounts each (one more than the file holds)."""
+    niches = [NicheFactory(name=name, slug=name.lower()) for name in ("Food", "Beauty", "Travel")]
+    owner = UserFactory(username="owner")
+
+    def add(count):
+        for _ in range(count):
+            influencer = InfluencerFactory(owner=owner, niches=niches, audience=5_000)
+            for platform in ("tiktok", "youtube", "x"):
+                social_account_create(
+                    influencer=influencer,
+                    platform=platform,
+                    handle=f"{platform}{influencer.pk}",
+                    url="",
+                    followers=100,
+                    engagement_rate=Decimal("1.00"),
+                )
+
+    def export():
+        return read(admin_client.get(URL))
+
+    add(5)
+    rows, five = count_queries(export)
+    assert len(rows) == 5
+    assert rows[0]["niches"] == "Beauty; Food; Travel"
+    assert rows[0]["owner"] == "owner"
+    assert rows[0]["platform_1"] == "Instagram" and rows[0]["handle_3"] != ""
+    add(45)
+    rows, fifty = count_queries(export)
+    assert len(rows) == 50
+    assert fifty == five
+
+
 def snapshot():
     """Every influencer with its niches and accounts, as plain values, by name."""
     people = {}
