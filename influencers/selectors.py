@@ -2,13 +2,17 @@
 
 The influencer page's partnerships and results are read in partnerships/influencer_selectors.py."""
 
+import json
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
+    F,
+    Func,
     Prefetch,
 )
 from django.utils.functional import cached_property
@@ -187,12 +191,33 @@ def roster_export_rows(queryset, chunk_size=2000):
         yield _export_chunk(chunk, links, accounts, niche_names, rank)
 
 
+class _InfluencerIn(Func):
+    """influencer_id in the given ids, passed as one parameter (an array; on SQLite a JSON list):
+    ``influencer_id__in`` prepares each id, a third of the export's Python time at 2,000 ids a
+    chunk."""
+
+    output_field = BooleanField()
+
+    def __init__(self, ids):
+        super().__init__(F("influencer_id"))
+        self.ids = list(ids)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} = ANY(%s)", (*params, self.ids)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        sql = f"{column} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+        return sql, (*params, json.dumps(self.ids))
+
+
 def _export_chunk(chunk, links, accounts, niche_names, rank):
     ids = [row[0] for row in chunk]
     niches_of, accounts_of = {}, {}
-    for influencer_id, niche_id in links.filter(influencer_id__in=ids):
+    for influencer_id, niche_id in links.filter(_InfluencerIn(ids)):
         niches_of.setdefault(influencer_id, []).append(niche_id)
-    for influencer_id, *account in accounts.filter(influencer_id__in=ids):
+    for influencer_id, *account in accounts.filter(_InfluencerIn(ids)):
         accounts_of.setdefault(influencer_id, []).append(account)
     return [
         (
