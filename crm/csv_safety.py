@@ -47,6 +47,19 @@ def neutralise_text(text):
     return text
 
 
+def neutralise_texts(texts):
+    """`neutralise_text` of each of a list of str, in one call (the export's hot path: one call
+    per row rather than one per cell)."""
+    first, inner = _FIRST, _INNER_TRIGGER.search
+    return [
+        text
+        if text[:1] not in first
+        and (("," not in text and ";" not in text and "\t" not in text) or inner(text) is None)
+        else neutralise_text(text)
+        for text in texts
+    ]
+
+
 def neutralise_row(values):
     return [neutralise(value) for value in values]
 

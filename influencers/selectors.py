@@ -161,10 +161,10 @@ EXPORT_ACCOUNT_FIELDS = ("platform", "handle", "url", "followers", "engagement_r
 
 def roster_export_rows(queryset, chunk_size=2000):
     """Influencers of a filtered roster for the CSV export, by name, as plain values (no model
-    instances): chunks of ``(values, niche names, accounts)``, where values are
-    EXPORT_INFLUENCER_FIELDS + owner's username + notes, niche names are sorted by name and
-    accounts are EXPORT_ACCOUNT_FIELDS tuples, primary first, then largest. One query for the
-    niches, then three per chunk of influencers, whatever the roster's size."""
+    instances): chunks of ``(values, niches, accounts)``, where values are
+    EXPORT_INFLUENCER_FIELDS + owner's username + notes, niches are the niche names by name
+    joined by "; " and accounts are EXPORT_ACCOUNT_FIELDS tuples, primary first, then largest.
+    One query for the niches, then two per chunk of influencers, whatever the roster's size."""
     # SQLite caps the parameters of one statement.
     chunk_size = min(chunk_size, (connection.features.max_query_params or chunk_size) - 10)
     username = f"owner__{get_user_model().USERNAME_FIELD}"
@@ -177,6 +177,16 @@ def roster_export_rows(queryset, chunk_size=2000):
     # influencer's links need no join.
     niche_names = dict(Niche.objects.order_by("name", "pk").values_list("pk", "name"))
     rank = {pk: index for index, pk in enumerate(niche_names)}
+    joined = {(): ""}  # niche ids as read -> their names joined; influencers share a few sets
+
+    def niches_text(ids):
+        text = joined.get(ids)
+        if text is None:
+            # A niche created since the export began is left out, as it began without it.
+            known = sorted((pk for pk in ids if pk in rank), key=rank.__getitem__)
+            text = joined[ids] = "; ".join(niche_names[pk] for pk in known)
+        return text
+
     links = Influencer.niches.through.objects.values_list("influencer_id", "niche_id")
     accounts = SocialAccount.objects.order_by("-is_primary", "-followers", "id").values_list(
         "influencer_id", *EXPORT_ACCOUNT_FIELDS
@@ -185,10 +195,10 @@ def roster_export_rows(queryset, chunk_size=2000):
     for row in rows:
         chunk.append(row)
         if len(chunk) == chunk_size:
-            yield _export_chunk(chunk, links, accounts, niche_names, rank)
+            yield _export_chunk(chunk, links, accounts, niches_text)
             chunk = []
     if chunk:
-        yield _export_chunk(chunk, links, accounts, niche_names, rank)
+        yield _export_chunk(chunk, links, accounts, niches_text)
 
 
 class _InfluencerIn(Func):
@@ -212,18 +222,13 @@ class _InfluencerIn(Func):
         return sql, (*params, json.dumps(self.ids))
 
 
-def _export_chunk(chunk, links, accounts, niche_names, rank):
+def _export_chunk(chunk, links, accounts, niches_text):
     ids = [row[0] for row in chunk]
     niches_of, accounts_of = {}, {}
     for influencer_id, niche_id in links.filter(_InfluencerIn(ids)):
-        niches_of.setdefault(influencer_id, []).append(niche_id)
+        niches_of[influencer_id] = (*niches_of.get(influencer_id, ()), niche_id)
     for influencer_id, *account in accounts.filter(_InfluencerIn(ids)):
         accounts_of.setdefault(influencer_id, []).append(account)
     return [
-        (
-            row,
-            [niche_names[pk] for pk in sorted(niches_of.get(row[0], ()), key=rank.__getitem__)],
-            accounts_of.get(row[0], ()),
-        )
-        for row in chunk
+        (row, niches_text(niches_of.get(row[0], ())), accounts_of.get(row[0], ())) for row in chunk
     ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from crm.concurrency import EditConflict, refuse_conflict, stale_version_conflict
-from crm.csv_safety import neutralise, neutralise_text
+from crm.csv_safety import neutralise, neutralise_texts
 from crm.navigation import back_query
 from influencers import selectors
 from influencers.filters import SORTS, RosterFilterSet
@@ -149,31 +149,27 @@ class InfluencerExportView(RosterMixin, TemplateView):
         return response
 
     @classmethod
-    def row(cls, values, niche_names, accounts):
+    def row(cls, values, niches, accounts):
         """One influencer's cells in template_columns() order, from selectors.roster_export_rows,
         each text cell neutralised once; the first MAX_ACCOUNTS accounts (the import leaves any
         others as they are)."""
         _, name, email, phone, country, city, status, owner, notes = values
-        text = neutralise_text
-        cells = [
-            text(name),
-            text(email),
-            text(phone),
-            text(country),
-            text(city),
-            cls.status_cells.get(status) or neutralise(status),
-            text(owner) if owner else "",
-            text("; ".join(niche_names)),
-            text(notes),
-        ]
-        for platform, handle, url, followers, engagement_rate in accounts[:MAX_ACCOUNTS]:
-            cells += [
+        accounts = accounts[:MAX_ACCOUNTS]
+        texts = [name, email, phone, country, city, owner or "", niches, notes]
+        for account in accounts:
+            texts += account[1:3]  # handle, url
+        texts = neutralise_texts(texts)
+        cells = texts[:5]
+        cells.append(cls.status_cells.get(status) or neutralise(status))
+        cells += texts[5:8]
+        for index, (platform, _, _, followers, engagement_rate) in enumerate(accounts):
+            cells += (
                 cls.platform_cells.get(platform) or neutralise(platform),
-                text(handle),
-                text(url),
+                texts[8 + 2 * index],
+                texts[9 + 2 * index],
                 followers,  # numbers stay numbers (neutralise leaves them as they are)
                 engagement_rate,
-            ]
+            )
         cells += [""] * (len(cls.header) - len(cells))
         return cells
 

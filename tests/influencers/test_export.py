@@ -75,7 +75,7 @@ def test_negative_numbers_stay_numbers_and_minus_text_is_neutralised():
     # The database refuses negative audiences, so feed the export's row builder directly.
     values = (1, "-Minus", "", "", "", "", "active", None, "")
     account = ("instagram", "-minus", "", -5, Decimal("-1.5"))
-    cells = InfluencerExportView.row(values, [], [account])
+    cells = InfluencerExportView.row(values, "", [account])
     row = dict(zip(template_columns(), cells, strict=True))
     assert row["name"] == "'-Minus"
     assert row["handle_1"] == "'-minus"
