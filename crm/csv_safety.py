@@ -15,20 +15,49 @@ _TRIGGER = "[=+\\-@\t\r]"
 # A separator a spreadsheet may split on, followed by a trigger (or already neutralised).
 _INNER = re.compile(f"([,;\t])(?={_TRIGGER})")
 _INNER_NEUTRALISED = re.compile(f"([,;\t])'(?={_TRIGGER})")
+# Most cells start with no trigger and hold no separator: they are returned after a few string
+# tests, without a regex (an export of 100,000 influencers neutralises ~1.5 M text cells).
+_FIRST = frozenset(FORMULA_TRIGGERS)
+_INNER_TRIGGER = re.compile(f"[,;\t]{_TRIGGER}")
 
 
 def neutralise(value):
     """Return the cell value with formula-looking text made inert."""
+    if type(value) is str:
+        return neutralise_text(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (int, float, Decimal)):
         return value
-    text = _INNER.sub(r"\1'", str(value))
+    return neutralise_text(str(value))
+
+
+def neutralise_text(text):
+    """`neutralise` for a value known to be a str (the export's hot path)."""
+    if text[:1] not in _FIRST and (
+        ("," not in text and ";" not in text and "\t" not in text)
+        or _INNER_TRIGGER.search(text) is None
+    ):
+        return text
+    text = _INNER.sub(r"\1'", text)
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
+
+
+def neutralise_texts(texts):
+    """`neutralise_text` of each of a list of str, in one call (the export's hot path: one call
+    per row rather than one per cell)."""
+    first, inner = _FIRST, _INNER_TRIGGER.search
+    return [
+        text
+        if text[:1] not in first
+        and (("," not in text and ";" not in text and "\t" not in text) or inner(text) is None)
+        else neutralise_text(text)
+        for text in texts
+    ]
 
 
 def neutralise_row(values):
@@ -37,6 +66,8 @@ def neutralise_row(values):
 
 def restore(text):
     """The text as it was before `neutralise` (an export of ours read back by an import)."""
+    if "'" not in text:
+        return text  # most cells: nothing was added to them
     if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_TRIGGERS:
         text = text[1:]
     return _INNER_NEUTRALISED.sub(r"\1", text)

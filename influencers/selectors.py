@@ -2,11 +2,17 @@
 
 The influencer page's partnerships and results are read in partnerships/influencer_selectors.py."""
 
+import json
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
+    F,
+    Func,
     Prefetch,
 )
 from django.utils.functional import cached_property
@@ -149,21 +155,80 @@ def influencer_interactions(influencer, limit=50):
     )[:limit]
 
 
-EXPORT_ACCOUNT_FIELDS = (*ROW_ACCOUNT_FIELDS, "url", "engagement_rate")
+EXPORT_INFLUENCER_FIELDS = ("name", "email", "phone", "country", "city", "status")
+EXPORT_ACCOUNT_FIELDS = ("platform", "handle", "url", "followers", "engagement_rate")
 
 
 def roster_export_rows(queryset, chunk_size=2000):
-    """Influencers of a filtered roster for the CSV export (in the import's columns), streamed
-    in chunks, with niches and every account field (primary first, then largest)."""
-    accounts = SocialAccount.objects.only(*EXPORT_ACCOUNT_FIELDS).order_by(
-        "-is_primary", "-followers", "id"
-    )
-    return (
-        queryset.select_related("owner")
-        .prefetch_related(
-            Prefetch("niches", queryset=Niche.objects.order_by("name"), to_attr="niche_list"),
-            Prefetch("accounts", queryset=accounts, to_attr="account_list"),
-        )
-        .order_by("name", "id")
+    """Influencers of a filtered roster for the CSV export, by name, as plain values (no model
+    instances): chunks of ``(values, niches, accounts)``, where values are
+    EXPORT_INFLUENCER_FIELDS + owner's username + notes, niches are the niche names by name
+    joined by "; " and accounts are EXPORT_ACCOUNT_FIELDS tuples, primary first, then largest.
+    One query for the niches, then two per chunk of influencers, whatever the roster's size."""
+    # SQLite caps the parameters of one statement.
+    chunk_size = min(chunk_size, (connection.features.max_query_params or chunk_size) - 10)
+    username = f"owner__{get_user_model().USERNAME_FIELD}"
+    rows = (
+        queryset.order_by("name", "id")
+        .values_list("pk", *EXPORT_INFLUENCER_FIELDS, username, "notes")
         .iterator(chunk_size=chunk_size)
     )
+    # Niches are few: their names once, in the database's order (its collation), so each
+    # influencer's links need no join.
+    niche_names = dict(Niche.objects.order_by("name", "pk").values_list("pk", "name"))
+    rank = {pk: index for index, pk in enumerate(niche_names)}
+    joined = {(): ""}  # niche ids as read -> their names joined; influencers share a few sets
+
+    def niches_text(ids):
+        text = joined.get(ids)
+        if text is None:
+            # A niche created since the export began is left out, as it began without it.
+            known = sorted((pk for pk in ids if pk in rank), key=rank.__getitem__)
+            text = joined[ids] = "; ".join(niche_names[pk] for pk in known)
+        return text
+
+    links = Influencer.niches.through.objects.values_list("influencer_id", "niche_id")
+    accounts = SocialAccount.objects.order_by("-is_primary", "-followers", "id").values_list(
+        "influencer_id", *EXPORT_ACCOUNT_FIELDS
+    )
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == chunk_size:
+            yield _export_chunk(chunk, links, accounts, niches_text)
+            chunk = []
+    if chunk:
+        yield _export_chunk(chunk, links, accounts, niches_text)
+
+
+class _InfluencerIn(Func):
+    """influencer_id in the given ids, passed as one parameter (an array; on SQLite a JSON list):
+    ``influencer_id__in`` prepares each id, a third of the export's Python time at 2,000 ids a
+    chunk."""
+
+    output_field = BooleanField()
+
+    def __init__(self, ids):
+        super().__init__(F("influencer_id"))
+        self.ids = list(ids)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} = ANY(%s)", (*params, self.ids)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        sql = f"{column} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+        return sql, (*params, json.dumps(self.ids))
+
+
+def _export_chunk(chunk, links, accounts, niches_text):
+    ids = [row[0] for row in chunk]
+    niches_of, accounts_of = {}, {}
+    for influencer_id, niche_id in links.filter(_InfluencerIn(ids)):
+        niches_of[influencer_id] = (*niches_of.get(influencer_id, ()), niche_id)
+    for influencer_id, *account in accounts.filter(_InfluencerIn(ids)):
+        accounts_of.setdefault(influencer_id, []).append(account)
+    return [
+        (row, niches_text(niches_of.get(row[0], ())), accounts_of.get(row[0], ())) for row in chunk
+    ]

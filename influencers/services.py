@@ -43,10 +43,9 @@ class _Real(Func):
         return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)")
 
 
-@transaction.atomic
-def influencers_recompute_audience(*, queryset=None):
-    """Set followers (sum over accounts) and engagement_rate (follower-weighted) in one UPDATE."""
-    queryset = Influencer.objects.all() if queryset is None else queryset
+def influencers_audience_expressions():
+    """{field: expression} setting an influencer's followers (sum over its accounts) and
+    engagement_rate (follower-weighted average), for an UPDATE of influencer rows."""
     money = DecimalField(max_digits=30, decimal_places=4)
     followers = Coalesce(_account_totals(F("followers"), BigIntegerField()), Value(0))
     weighted = _Real(
@@ -67,8 +66,14 @@ def influencers_recompute_audience(*, queryset=None):
         Value(Decimal("0")),
         output_field=DecimalField(max_digits=5, decimal_places=2),
     )
-    updated = queryset.order_by().update(followers=followers, engagement_rate=rate)
-    return updated
+    return {"followers": followers, "engagement_rate": rate}
+
+
+@transaction.atomic
+def influencers_recompute_audience(*, queryset=None):
+    """Set followers (sum over accounts) and engagement_rate (follower-weighted) in one UPDATE."""
+    queryset = Influencer.objects.all() if queryset is None else queryset
+    return queryset.order_by().update(**influencers_audience_expressions())
 
 
 def _recompute(influencer):

@@ -1,4 +1,5 @@
 import csv
+import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from crm.concurrency import EditConflict, refuse_conflict, stale_version_conflict
-from crm.csv_safety import neutralise_row
+from crm.csv_safety import neutralise, neutralise_texts
 from crm.navigation import back_query
 from influencers import selectors
 from influencers.filters import SORTS, RosterFilterSet
@@ -24,7 +25,7 @@ from influencers.forms import (
     select_options,
 )
 from influencers.imports import MAX_ACCOUNTS, template_columns
-from influencers.models import Influencer, SocialAccount, Tier
+from influencers.models import Influencer, Platform, SocialAccount, Tier
 from influencers.services import (
     influencer_archive,
     influencer_create,
@@ -119,6 +120,9 @@ class InfluencerExportView(RosterMixin, TemplateView):
     text neutralised; edited and uploaded to the import, it updates the same influencers."""
 
     header = template_columns()
+    # Choice labels are the same on every row: neutralised once.
+    status_cells = {value: neutralise(str(label)) for value, label in Influencer.Status.choices}
+    platform_cells = {value: neutralise(str(label)) for value, label in Platform.choices}
 
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset()
@@ -126,51 +130,48 @@ class InfluencerExportView(RosterMixin, TemplateView):
             queryset = filterset.queryset.none()
         else:
             queryset = self.filtered(filterset)
-        writer = csv.writer(Echo())
 
         def lines():
-            yield "\ufeff" + writer.writerow(self.header)
-            for influencer in selectors.roster_export_rows(queryset):
-                yield writer.writerow(neutralise_row(self.row(influencer)))
+            # One string per chunk of influencers (2,000), not per row.
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(self.header)
+            yield "\ufeff" + buffer.getvalue()
+            for chunk in selectors.roster_export_rows(queryset):
+                buffer.seek(0)
+                buffer.truncate()
+                writer.writerows([self.row(*influencer) for influencer in chunk])
+                yield buffer.getvalue()
 
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="roster-{stamp}.csv"'
         return response
 
-    @staticmethod
-    def row(influencer):
-        """The influencer's cells in template_columns() order; the first MAX_ACCOUNTS accounts
-        (the import leaves any others as they are)."""
-        cells = [
-            influencer.name,
-            influencer.email,
-            influencer.phone,
-            influencer.country,
-            influencer.city,
-            influencer.get_status_display(),
-            influencer.owner.get_username() if influencer.owner else "",
-            "; ".join(niche.name for niche in influencer.niche_list),
-            influencer.notes,
-        ]
-        accounts = influencer.account_list[:MAX_ACCOUNTS]
+    @classmethod
+    def row(cls, values, niches, accounts):
+        """One influencer's cells in template_columns() order, from selectors.roster_export_rows,
+        each text cell neutralised once; the first MAX_ACCOUNTS accounts (the import leaves any
+        others as they are)."""
+        _, name, email, phone, country, city, status, owner, notes = values
+        accounts = accounts[:MAX_ACCOUNTS]
+        texts = [name, email, phone, country, city, owner or "", niches, notes]
         for account in accounts:
-            cells += [
-                selectors.PLATFORM_LABELS.get(account.platform, account.platform),
-                account.handle,
-                account.url,
-                account.followers,
-                account.engagement_rate,
-            ]
-        cells += [""] * (len(InfluencerExportView.header) - len(cells))
+            texts += account[1:3]  # handle, url
+        texts = neutralise_texts(texts)
+        cells = texts[:5]
+        cells.append(cls.status_cells.get(status) or neutralise(status))
+        cells += texts[5:8]
+        for index, (platform, _, _, followers, engagement_rate) in enumerate(accounts):
+            cells += (
+                cls.platform_cells.get(platform) or neutralise(platform),
+                texts[8 + 2 * index],
+                texts[9 + 2 * index],
+                followers,  # numbers stay numbers (neutralise leaves them as they are)
+                engagement_rate,
+            )
+        cells += [""] * (len(cls.header) - len(cells))
         return cells
-
-
-class Echo:
-    """A file-like object whose write returns the line, for csv.writer in a streamed response."""
-
-    def write(self, value):
-        return value
 
 
 def _accounts_summary(accounts):

@@ -4,14 +4,12 @@ with a BOM, safe to open in a spreadsheet, and importable again after editing.""
 import csv
 import io
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from crm.csv_safety import neutralise_row
 from influencers.imports import template_columns
 from influencers.models import Influencer
 from influencers.services import social_account_create
@@ -75,24 +73,10 @@ def test_numbers_stay_numbers(admin_client, tiers):
 
 def test_negative_numbers_stay_numbers_and_minus_text_is_neutralised():
     # The database refuses negative audiences, so feed the export's row builder directly.
-    account = SimpleNamespace(
-        platform="instagram", handle="-minus", url="", followers=-5, engagement_rate=Decimal("-1.5")
-    )
-    influencer = SimpleNamespace(
-        name="-Minus",
-        email="",
-        phone="",
-        country="",
-        city="",
-        notes="",
-        owner=None,
-        niche_list=[],
-        account_list=[account],
-        get_status_display=lambda: "Active",
-    )
-    row = dict(
-        zip(template_columns(), neutralise_row(InfluencerExportView.row(influencer)), strict=True)
-    )
+    values = (1, "-Minus", "", "", "", "", "active", None, "")
+    account = ("instagram", "-minus", "", -5, Decimal("-1.5"))
+    cells = InfluencerExportView.row(values, "", [account])
+    row = dict(zip(template_columns(), cells, strict=True))
     assert row["name"] == "'-Minus"
     assert row["handle_1"] == "'-minus"
     assert row["followers_1"] == -5 and row["engagement_rate_1"] == Decimal("-1.5")
@@ -131,6 +115,39 @@ def test_export_runs_a_constant_number_of_queries(admin_client, tiers, count_que
     rows, many = count_queries(export)
     assert len(rows) == 23
     assert few == many
+
+
+def test_export_queries_do_not_grow_from_5_to_50_influencers(admin_client, tiers, count_queries):
+    """With owners, niches and four accounts each (one more than the file holds)."""
+    niches = [NicheFactory(name=name, slug=name.lower()) for name in ("Food", "Beauty", "Travel")]
+    owner = UserFactory(username="owner")
+
+    def add(count):
+        for _ in range(count):
+            influencer = InfluencerFactory(owner=owner, niches=niches, audience=5_000)
+            for platform in ("tiktok", "youtube", "x"):
+                social_account_create(
+                    influencer=influencer,
+                    platform=platform,
+                    handle=f"{platform}{influencer.pk}",
+                    url="",
+                    followers=100,
+                    engagement_rate=Decimal("1.00"),
+                )
+
+    def export():
+        return read(admin_client.get(URL))
+
+    add(5)
+    rows, five = count_queries(export)
+    assert len(rows) == 5
+    assert rows[0]["niches"] == "Beauty; Food; Travel"
+    assert rows[0]["owner"] == "owner"
+    assert rows[0]["platform_1"] == "Instagram" and rows[0]["handle_3"] != ""
+    add(45)
+    rows, fifty = count_queries(export)
+    assert len(rows) == 50
+    assert fifty == five
 
 
 def snapshot():
