@@ -31,6 +31,62 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class CachedModelChoiceMixin:
+    """Choices from ``objects``, a callable returning model instances (a cached read, see
+    crm/cache.py): the options render and the submitted ids validate without a query, and the
+    field cleans to those instances, as a ModelChoiceField does."""
+
+    def __init__(self, *, objects, label_from_instance=str, **kwargs):
+        self.objects = objects
+        self.label_from_instance = label_from_instance
+        super().__init__(choices=self.object_choices, **kwargs)
+
+    def object_choices(self):
+        return [(obj.pk, self.label_from_instance(obj)) for obj in self.objects()]
+
+    def by_value(self):
+        return {str(obj.pk): obj for obj in self.objects()}
+
+
+class CachedModelChoiceField(CachedModelChoiceMixin, forms.ChoiceField):
+    def __init__(self, *, empty_label="---------", **kwargs):
+        self.empty_label = empty_label
+        super().__init__(**kwargs)
+
+    def object_choices(self):
+        return [("", self.empty_label), *super().object_choices()]
+
+    def clean(self, value):
+        value = self.to_python(value)
+        if value in self.empty_values:
+            self.validate(value)  # "required" when it is
+            return None
+        obj = self.by_value().get(value)
+        if obj is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return obj
+
+
+class CachedModelMultipleChoiceField(CachedModelChoiceMixin, forms.MultipleChoiceField):
+    def clean(self, value):
+        values = self.to_python(value)
+        if self.required and not values:
+            raise ValidationError(self.error_messages["required"], code="required")
+        known = self.by_value()
+        for item in values:
+            if item not in known:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return [known[item] for item in dict.fromkeys(values)]
+
+
 class DateInput(forms.DateInput):
     """The browser's date picker. It only accepts ISO dates (yyyy-mm-dd), so the value is always
     rendered that way, whatever the language's date format."""
@@ -154,3 +210,27 @@ def limit_owner_choices(form, name="owner"):
         help_text=field.help_text,
         empty_label=field.empty_label,
     )
+
+
+def active_users():
+    """Active users by name, only their names loaded, for the user filters (cached: a user edit
+    or a new user drops it, see crm/apps.py)."""
+    from django.contrib.auth import get_user_model
+
+    from crm.cache import cached
+
+    def read():
+        users = get_user_model().objects.filter(is_active=True)
+        users = users.only("id", "username", "first_name", "last_name", "is_active")
+        return list(users.order_by("first_name", "last_name", "username"))
+
+    return cached("crm:active-users", read)
+
+
+class CachedUserChoiceField(CachedModelChoiceField):
+    """A filter's user picker over active users, by full name, with no query (cached)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("objects", active_users)
+        kwargs.setdefault("label_from_instance", user_display_name)
+        super().__init__(**kwargs)

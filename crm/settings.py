@@ -114,10 +114,11 @@ if env("CACHE_URL", default=""):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # django-axes first: it refuses a locked-out username+IP before any password is checked. The
-# standalone form of AxesBackend, so permissions are answered once, by ModelBackend.
+# standalone form of AxesBackend, so permissions are answered once, by Django's ModelBackend with
+# each user's permission set cached (crm/backends.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "crm.backends.CachedPermissionsBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 
+from crm.cache import InvalidatingQuerySet
 from crm.models import TimeStampedModel
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -28,6 +29,9 @@ class Tier(models.Model):
         default="#6c757d",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1a2b3c.")],
     )
+
+    # Tier ranges are cached (influencers/tiers.py): bulk writes drop them too.
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["min_followers"]
@@ -52,6 +56,9 @@ class Tier(models.Model):
 class Niche(models.Model):
     name = models.CharField(max_length=60)
     slug = models.SlugField(max_length=60, unique=True)
+
+    # The niche list is cached (influencers/selectors.py): bulk writes drop it too.
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -11,6 +11,7 @@ from django.db.models import (
 )
 from django.utils.functional import cached_property
 
+from crm.cache import cached
 from influencers.models import (
     Influencer,
     Interaction,
@@ -21,6 +22,12 @@ from influencers.models import (
 from influencers.tiers import next_tier, range_q, tier_ranges
 
 ROW_ACCOUNT_FIELDS = ("id", "influencer_id", "platform", "handle", "is_primary", "followers")
+
+
+def all_niches():
+    """Every niche by name, for pickers and filters. Cached until a niche is saved or deleted
+    (crm/cache.py)."""
+    return cached("influencers:niches", lambda: list(Niche.objects.order_by("name")))
 
 
 def roster_base():
