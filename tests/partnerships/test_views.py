@@ -136,8 +136,10 @@ def test_list_with_filters_query_count_is_constant(admin_client, tiers, count_qu
         "per_page": 50,
     }
     make_partnerships(5, campaign=campaign)
+    admin_client.get(LIST, query)  # the new owners and niches dropped the cached reads
     _, five = count_queries(admin_client.get, LIST, query)
     make_partnerships(45, campaign=campaign)
+    admin_client.get(LIST, query)
     response, fifty = count_queries(admin_client.get, LIST, query)
     assert len(response.context["page_obj"]) == 50
     assert five == fifty
@@ -320,7 +322,8 @@ def test_detail_query_count_is_constant(admin_client, tiers, count_queries):
         DeliverableFactory(partnership=partnership, impressions=10, likes=1)
     response, fifty = count_queries(admin_client.get, detail_url(partnership))
     assert response.context["results"].deliverables == 50
-    assert five == fifty
+    # session, user, the partnership, its totals, status history and deliverables.
+    assert five == fifty == 6
 
 
 # --- renewals -----------------------------------------------------------------------------
