@@ -21,7 +21,8 @@ PK_STANDIN = "9081726354"
 
 @register.simple_tag
 def roster_rows(rows, detail_query=""):
-    """The <tr> of each row ({"influencer", "primary", "platforms"}, see the roster view), or
+    """The <tr> of each row ({"influencer": RosterRow, "primary", "platforms"}: see
+    influencers/selectors.py and the roster view), or
     the "no match" row. Every value from the database is escaped."""
     if not rows:
         return mark_safe(
@@ -36,11 +37,10 @@ def roster_rows(rows, detail_query=""):
         href = escape(detail_url.replace(PK_STANDIN, str(influencer.pk))) + query
         primary = row["primary"]
         handle = f'<div class="small text-muted">@{escape(primary.handle)}</div>' if primary else ""
-        niches = ", ".join(escape(niche.name) for niche in influencer.niche_list)
+        niches = ", ".join(escape(name) for name in influencer.niche_names)
         city, country = influencer.city, influencer.country
         location = escape(city) + (", " if city and country else "") + escape(country)
-        owner = influencer.owner
-        owner_name = escape(owner.get_full_name() or owner.get_username()) if owner else "-"
+        owner_name = escape(influencer.owner_name) or "-"
         parts.append(
             f"<tr>\n<td>\n"
             f'<a href="{href}">{escape(influencer.name)}</a>\n{handle}\n</td>\n'
