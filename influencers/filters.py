@@ -8,6 +8,8 @@ from django.db.models import Exists, OuterRef
 from crm.fields import (
     CachedModelMultipleChoiceField,
     CachedUserChoiceField,
+    FastNumberInput,
+    FastTextInput,
     UserNameChoiceField,
 )
 from influencers.models import Influencer, Platform, SocialAccount
@@ -54,7 +56,7 @@ class RosterFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="filter_text",
-        widget=forms.TextInput(
+        widget=FastTextInput(
             attrs={"type": "search", "placeholder": "Name, handle or email", "autocomplete": "off"}
         ),
     )
@@ -74,18 +76,34 @@ class RosterFilterSet(django_filters.FilterSet):
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     followers_min = django_filters.NumberFilter(
-        field_name="followers", lookup_expr="gte", label="Followers from", min_value=0
+        field_name="followers",
+        lookup_expr="gte",
+        label="Followers from",
+        min_value=0,
+        widget=FastNumberInput,
     )
     followers_max = django_filters.NumberFilter(
-        field_name="followers", lookup_expr="lte", label="Followers to", min_value=0
+        field_name="followers",
+        lookup_expr="lte",
+        label="Followers to",
+        min_value=0,
+        widget=FastNumberInput,
     )
     engagement_min = django_filters.NumberFilter(
-        field_name="engagement_rate", lookup_expr="gte", label="Engagement % from"
+        field_name="engagement_rate",
+        lookup_expr="gte",
+        label="Engagement % from",
+        widget=FastNumberInput,
     )
     engagement_max = django_filters.NumberFilter(
-        field_name="engagement_rate", lookup_expr="lte", label="Engagement % to"
+        field_name="engagement_rate",
+        lookup_expr="lte",
+        label="Engagement % to",
+        widget=FastNumberInput,
     )
-    country = django_filters.CharFilter(field_name="country", lookup_expr="iexact")
+    country = django_filters.CharFilter(
+        field_name="country", lookup_expr="iexact", widget=FastTextInput
+    )
     status = django_filters.ChoiceFilter(choices=Influencer.Status.choices, empty_label="Any")
     owner = CachedUserFilter(field_name="owner", empty_label="Anyone")
 

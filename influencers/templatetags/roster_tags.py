@@ -82,3 +82,30 @@ def field_errors(field):
         field.auto_id,
         format_html_join("", "<div>{}</div>", ((error,) for error in errors)),
     )
+
+
+@register.simple_tag
+def checkbox_options(name, options):
+    """A filter's options ([(value, label, selected)], the view's select_options) as the
+    roster's checkbox list: one tag instead of three variables per option."""
+    return mark_safe(  # noqa: S308 - name, values and labels are escaped
+        "".join(
+            f'<div class="form-check"><input class="form-check-input" type="checkbox" '
+            f'name="{escape(name)}" value="{escape(value)}" id="{escape(name)}-{escape(value)}"'
+            f'{" checked" if selected else ""}><label class="form-check-label" '
+            f'for="{escape(name)}-{escape(value)}">{escape(str(label))}</label></div>'
+            for value, label, selected in options
+        )
+    )
+
+
+@register.simple_tag
+def option_tags(options):
+    """A select's <option>s from [(value, label, selected)] (the view's select_options)."""
+    return mark_safe(  # noqa: S308 - values and labels are escaped
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if selected else ""}>'
+            f"{escape(str(label))}</option>"
+            for value, label, selected in options
+        )
+    )
