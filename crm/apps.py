@@ -18,6 +18,21 @@ def sync_roles_after_migrate(sender, app_config=None, using="default", **kwargs)
     roles_sync(using=using)
 
 
+def drop_cached_reads(sender, using="default", **kwargs):
+    """Groups, permissions, users or their memberships changed: drop the cached permission sets
+    and user lists (crm/cache.py)."""
+    from crm.cache import invalidate
+
+    invalidate(using=using)
+
+
+def drop_cached_reads_on_user_save(sender, update_fields=None, using="default", **kwargs):
+    # Every log-in saves last_login alone: that changes no permission and no name.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    drop_cached_reads(sender, using=using)
+
+
 class CrmConfig(AppConfig):
     name = "crm"
 
@@ -27,5 +42,37 @@ class CrmConfig(AppConfig):
         from crm.security import SessionTimeouts
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="crm.sync_roles")
+        self.connect_cache_invalidation()
         # The log-in stamps the session, so the first page after it writes nothing more.
         user_logged_in.connect(SessionTimeouts.stamp, dispatch_uid="crm.session_stamp")
+
+    @staticmethod
+    def connect_cache_invalidation():
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group, Permission
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        user_model = get_user_model()
+        # Data migrations write with historical models, which send no signals to these.
+        post_migrate.connect(drop_cached_reads, dispatch_uid="crm.cache.migrate")
+        post_save.connect(
+            drop_cached_reads_on_user_save, sender=user_model, dispatch_uid="crm.cache.user"
+        )
+        for model in (user_model, Group, Permission):
+            post_delete.connect(
+                drop_cached_reads, sender=model, dispatch_uid=f"crm.cache.del.{model._meta.label}"
+            )
+        for model in (Group, Permission):
+            post_save.connect(
+                drop_cached_reads, sender=model, dispatch_uid=f"crm.cache.save.{model._meta.label}"
+            )
+        for through in (
+            Group.permissions.through,
+            user_model.groups.through,
+            user_model.user_permissions.through,
+        ):
+            m2m_changed.connect(
+                drop_cached_reads,
+                sender=through,
+                dispatch_uid=f"crm.cache.m2m.{through._meta.label}",
+            )

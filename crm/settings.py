@@ -107,17 +107,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # redis://127.0.0.1:6379/1 (Django's own Redis backend), which several app servers then share.
 # With a shared cache, sessions are read from it (written through to the database); with the
 # per-process default they stay plain database sessions, since a log-out in one worker would not
-# reach another worker's memory.
+# reach another worker's memory. The reads that change only on admin edits (crm/cache.py) are
+# cached here too: with several processes, only a shared cache carries an edit to all of them.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 CACHES["default"].setdefault("KEY_PREFIX", env("CACHE_KEY_PREFIX", default="crm"))
 if env("CACHE_URL", default=""):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # django-axes first: it refuses a locked-out username+IP before any password is checked. The
-# standalone form of AxesBackend, so permissions are answered once, by ModelBackend.
+# standalone form of AxesBackend, so permissions are answered once, by Django's ModelBackend with
+# each user's permission set cached (crm/backends.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "crm.backends.CachedPermissionsBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

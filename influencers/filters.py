@@ -3,12 +3,18 @@ subqueries for the many-valued relations (a join with DISTINCT was 20x slower at
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
-from crm.fields import BoundedModelMultipleChoiceField, UserNameChoiceField
-from influencers.models import Influencer, Niche, Platform, SocialAccount, Tier
-from influencers.tiers import tiers_q
+from crm.fields import (
+    CachedModelMultipleChoiceField,
+    CachedUserChoiceField,
+    FastNumberInput,
+    FastTextInput,
+    UserNameChoiceField,
+)
+from influencers.models import Influencer, Platform, SocialAccount
+from influencers.selectors import all_niches
+from influencers.tiers import all_tiers, tiers_q
 
 SORTS = {
     "name": ("name", "id"),
@@ -32,27 +38,35 @@ class UserFilter(django_filters.ModelChoiceFilter):
     field_class = UserNameChoiceField
 
 
-class BoundedModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    """Refuses an out-of-range id (?niche=999...9) as an invalid choice, not a database error."""
+class CachedUserFilter(django_filters.Filter):
+    """An owner filter over active users, shown by full name (login name as fallback); the
+    options and the submitted id need no query (a cached read, crm/fields.py)."""
 
-    field_class = BoundedModelMultipleChoiceField
+    field_class = CachedUserChoiceField
+
+
+class CachedModelMultipleChoiceFilter(django_filters.Filter):
+    """Several of a cached list of instances (``objects``): validating the submitted ids, an
+    out-of-range one included, and drawing the options run no query."""
+
+    field_class = CachedModelMultipleChoiceField
 
 
 class RosterFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="filter_text",
-        widget=forms.TextInput(
+        widget=FastTextInput(
             attrs={"type": "search", "placeholder": "Name, handle or email", "autocomplete": "off"}
         ),
     )
-    tier = BoundedModelMultipleChoiceFilter(
-        queryset=Tier.objects.order_by("min_followers"),
+    tier = CachedModelMultipleChoiceFilter(
+        objects=all_tiers,
         method="filter_tier",
         widget=forms.CheckboxSelectMultiple,
     )
-    niche = BoundedModelMultipleChoiceFilter(
-        queryset=Niche.objects.order_by("name"),
+    niche = CachedModelMultipleChoiceFilter(
+        objects=all_niches,
         method="filter_niche",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
@@ -62,25 +76,36 @@ class RosterFilterSet(django_filters.FilterSet):
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     followers_min = django_filters.NumberFilter(
-        field_name="followers", lookup_expr="gte", label="Followers from", min_value=0
+        field_name="followers",
+        lookup_expr="gte",
+        label="Followers from",
+        min_value=0,
+        widget=FastNumberInput,
     )
     followers_max = django_filters.NumberFilter(
-        field_name="followers", lookup_expr="lte", label="Followers to", min_value=0
+        field_name="followers",
+        lookup_expr="lte",
+        label="Followers to",
+        min_value=0,
+        widget=FastNumberInput,
     )
     engagement_min = django_filters.NumberFilter(
-        field_name="engagement_rate", lookup_expr="gte", label="Engagement % from"
+        field_name="engagement_rate",
+        lookup_expr="gte",
+        label="Engagement % from",
+        widget=FastNumberInput,
     )
     engagement_max = django_filters.NumberFilter(
-        field_name="engagement_rate", lookup_expr="lte", label="Engagement % to"
+        field_name="engagement_rate",
+        lookup_expr="lte",
+        label="Engagement % to",
+        widget=FastNumberInput,
     )
-    country = django_filters.CharFilter(field_name="country", lookup_expr="iexact")
+    country = django_filters.CharFilter(
+        field_name="country", lookup_expr="iexact", widget=FastTextInput
+    )
     status = django_filters.ChoiceFilter(choices=Influencer.Status.choices, empty_label="Any")
-    owner = UserFilter(
-        queryset=get_user_model()
-        .objects.filter(is_active=True)
-        .order_by("first_name", "last_name", "username"),
-        empty_label="Anyone",
-    )
+    owner = CachedUserFilter(field_name="owner", empty_label="Anyone")
 
     # The choice filters the roster template draws as its own <select>s (see the view's options).
     option_fields = ("niche", "platform", "status", "owner")

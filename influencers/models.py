@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 
+from crm.cache import InvalidatingQuerySet
 from crm.models import TimeStampedModel
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -32,6 +33,9 @@ class Tier(models.Model):
     # shows, so a save from a form loaded at an older version is refused. The database default
     # lets rows written in SQL (imports, fixtures) start at 1 too.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+
+    # Tier ranges are cached (influencers/tiers.py): bulk writes drop them too.
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["min_followers"]
@@ -60,6 +64,9 @@ class Niche(models.Model):
     # shows, so a save from a form loaded at an older version is refused. The database default
     # lets rows written in SQL (imports, fixtures) start at 1 too.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+
+    # The niche list is cached (influencers/selectors.py): bulk writes drop it too.
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.utils.functional import cached_property
 
+from crm.cache import cached
 from influencers.models import (
     Influencer,
     Interaction,
@@ -29,45 +30,93 @@ from influencers.tiers import next_tier, range_q, tier_ranges
 ROW_ACCOUNT_FIELDS = ("id", "influencer_id", "platform", "handle", "is_primary", "followers")
 
 
+def all_niches():
+    """Every niche by name, for pickers and filters. Cached until a niche is saved or deleted
+    (crm/cache.py)."""
+    return cached("influencers:niches", lambda: list(Niche.objects.order_by("name")))
+
+
 def roster_base():
     """Every influencer, unordered: the FilterSet narrows it, the view orders and pages it."""
     return Influencer.objects.all()
 
 
-def roster_rows(ids):
-    """The page's influencers in the given order, with what a roster row shows: owner, tier,
-    niches and accounts (for the primary handle and the platforms). Three queries for any page."""
-    rows = (
-        Influencer.objects.filter(pk__in=ids)
-        .with_tier()
-        .select_related("owner")
-        .prefetch_related(*_row_prefetches())
-    )
-    by_pk = {row.pk: row for row in rows}
-    return [by_pk[pk] for pk in ids if pk in by_pk]
-
-
 PLATFORM_LABELS = dict(Platform.choices)
+STATUS_LABELS = dict(Influencer.Status.choices)
+ROW_FIELDS = (
+    *("id", "name", "followers", "engagement_rate", "city", "country", "status"),
+    *("tier_id", "tier_name", "owner__first_name", "owner__last_name", "owner__username"),
+)
 
 
-def _row_prefetches():
-    # Plain lists (to_attr): a related manager per row and access was a visible share of the
-    # page's time at 100 rows.
-    accounts = SocialAccount.objects.only(*ROW_ACCOUNT_FIELDS).order_by(
-        "-is_primary", "-followers", "id"
-    )
-    return (
-        Prefetch("niches", queryset=Niche.objects.order_by("name"), to_attr="niche_list"),
-        Prefetch("accounts", queryset=accounts, to_attr="account_list"),
-    )
+@dataclass(frozen=True, slots=True)
+class RowAccount:
+    platform: str
+    handle: str
 
 
-def account_summary(influencer):
-    """(primary account or None, sorted distinct platform labels) from the prefetched accounts."""
-    accounts = influencer.account_list
-    primary = next((a for a in accounts if a.is_primary), accounts[0] if accounts else None)
-    platforms = sorted({PLATFORM_LABELS.get(a.platform, a.platform) for a in accounts})
-    return primary, platforms
+@dataclass(slots=True)
+class RosterRow:
+    """What a roster row shows, read as plain values: model instances for 25-100 influencers,
+    their niches and accounts were a third of the page's CPU time."""
+
+    pk: int
+    name: str
+    followers: int
+    engagement_rate: object
+    city: str
+    country: str
+    status: str
+    tier_id: int | None
+    tier_name: str | None
+    owner_name: str  # full name, else login name; "" without an owner
+    niche_names: list
+    primary: RowAccount | None  # the primary account, else the largest
+    platforms: list  # distinct platform labels, sorted
+
+    def get_status_display(self):
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+def roster_rows(ids):
+    """The page's influencers in the given order, with what a roster row shows: owner, tier (from
+    today's thresholds, in SQL), niches by name, the primary handle and the platforms. Three
+    queries for any page."""
+    niches = {}
+    links = Influencer.niches.through.objects.filter(influencer_id__in=ids)
+    for influencer_id, name in links.order_by("niche__name").values_list(
+        "influencer_id", "niche__name"
+    ):
+        niches.setdefault(influencer_id, []).append(name)
+    accounts = {}
+    for influencer_id, platform, handle in (
+        SocialAccount.objects.filter(influencer_id__in=ids)
+        .order_by("-is_primary", "-followers", "id")
+        .values_list("influencer_id", "platform", "handle")
+    ):
+        accounts.setdefault(influencer_id, []).append(RowAccount(platform, handle))
+    by_pk = {}
+    for values in Influencer.objects.filter(pk__in=ids).with_tier().values_list(*ROW_FIELDS):
+        pk, name, followers, rate, city, country, status, tier_id, tier_name, *owner = values
+        first, last, username = owner
+        own = accounts.get(pk, [])
+        by_pk[pk] = RosterRow(
+            pk=pk,
+            name=name,
+            followers=followers,
+            engagement_rate=rate,
+            city=city,
+            country=country,
+            status=status,
+            tier_id=tier_id,
+            tier_name=tier_name,
+            # As User.get_full_name(), else get_username().
+            owner_name="" if username is None else f"{first} {last}".strip() or username,
+            niche_names=niches.get(pk, []),
+            primary=own[0] if own else None,
+            platforms=sorted({PLATFORM_LABELS.get(a.platform, a.platform) for a in own}),
+        )
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 @dataclass

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
+from crm.cache import cached
 from influencers.models import Tier
 
 
@@ -26,7 +27,17 @@ class TierRange:
 
 
 def tier_ranges():
-    """Every tier with its [lower, upper) followers range, lowest first (one query)."""
+    """Every tier with its [lower, upper) followers range, lowest first. Cached until a tier is
+    saved or deleted (crm/cache.py): a threshold edit shows on every page's next load."""
+    return cached("influencers:tier-ranges", _read_tier_ranges)
+
+
+def all_tiers():
+    """Every tier, lowest first, from the cached ranges (for pickers and filters)."""
+    return [tier_range.tier for tier_range in tier_ranges()]
+
+
+def _read_tier_ranges():
     tiers = list(Tier.objects.order_by("min_followers"))
     uppers = [tier.min_followers for tier in tiers[1:]] + [None]
     return [

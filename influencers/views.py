@@ -85,10 +85,10 @@ class InfluencerListView(RosterMixin, TemplateView):
         page = paginator.get_page(self.request.GET.get("page"))
         offset = (page.number - 1) * per_page
         ids = selectors.page_ids(result, SORTS[sort], offset, per_page, total) if total else []
-        rows = []
-        for influencer in selectors.roster_rows(ids) if ids else []:
-            primary, platforms = selectors.account_summary(influencer)
-            rows.append({"influencer": influencer, "primary": primary, "platforms": platforms})
+        rows = [
+            {"influencer": row, "primary": row.primary, "platforms": row.platforms}
+            for row in (selectors.roster_rows(ids) if ids else [])
+        ]
         options = {}
         if not self.partial():
             options = {

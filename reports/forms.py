@@ -4,8 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, Objective
-from crm.fields import DateInput, FastSelect, NamedModelChoiceField
-from influencers.models import Niche, Platform, Tier
+from crm.fields import CachedModelChoiceField, DateInput, FastSelect, NamedModelChoiceField
+from influencers.models import Platform
+from influencers.selectors import all_niches
+from influencers.tiers import all_tiers
 from partnerships.models import Partnership
 
 
@@ -50,8 +52,8 @@ class TierComparisonFilterForm(forms.Form):
     platform = forms.ChoiceField(
         choices=_blank("All platforms") + Platform.choices, required=False, widget=FastSelect
     )
-    niche = NamedModelChoiceField(
-        queryset=Niche.objects.order_by("name"), required=False, empty_label="All niches"
+    niche = CachedModelChoiceField(
+        objects=all_niches, required=False, empty_label="All niches", widget=FastSelect
     )
     market = forms.CharField(
         label="Market (country)",
@@ -112,8 +114,8 @@ class TierComparisonFilterForm(forms.Form):
 
 
 class TierPairForm(TierComparisonFilterForm):
-    a = forms.ModelChoiceField(queryset=Tier.objects.order_by("min_followers"), label="First tier")
-    b = forms.ModelChoiceField(queryset=Tier.objects.order_by("min_followers"), label="Second tier")
+    a = CachedModelChoiceField(objects=all_tiers, label="First tier")
+    b = CachedModelChoiceField(objects=all_tiers, label="Second tier")
 
     field_order = ["a", "b"]
 

@@ -125,3 +125,10 @@ def roster(tiers):
         ),
     }
     return {"beauty": beauty, "gaming": gaming, "owner": owner, "tiers": tiers, **people}
+
+
+@pytest.fixture
+def session_queries(settings):
+    """Queries a page spends reading its session: one with database sessions, none with
+    cached_db ones (CACHE_URL set) once the session is in the cache."""
+    return 1 if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db" else 0

@@ -103,14 +103,18 @@ def make_campaigns(count):
 
 
 @pytest.mark.parametrize("query", [{}, {"sort": "-left"}, {"status": "active", "sort": "name"}])
-def test_list_query_count_is_the_same_for_5_and_50_rows(admin_client, tiers, count_queries, query):
+def test_list_query_count_is_the_same_for_5_and_50_rows(
+    admin_client, tiers, count_queries, query, session_queries
+):
     make_campaigns(5)
+    admin_client.get(LIST_URL, query)  # reads the tier ranges into the cache
     response, five = count_queries(admin_client.get, LIST_URL, query)
     assert len(response.context["campaigns"]) == 5
     make_campaigns(45)
+    admin_client.get(LIST_URL, query)
     response, fifty = count_queries(admin_client.get, LIST_URL, query)
     assert len(response.context["campaigns"]) == 50
-    assert five == fifty <= 8
+    assert five == fifty <= 5 + session_queries
 
 
 def detail_url(campaign):
@@ -172,17 +176,19 @@ def add_partnerships(campaign, count):
 
 
 def test_detail_query_count_is_the_same_for_5_and_50_partnerships(
-    admin_client, tiers, count_queries
+    admin_client, tiers, count_queries, session_queries
 ):
     campaign = CampaignFactory()
     add_partnerships(campaign, 5)
+    admin_client.get(detail_url(campaign))  # reads the tier ranges into the cache
     response, five = count_queries(admin_client.get, detail_url(campaign))
     assert len(response.context["partnerships"]) == 5
     add_partnerships(campaign, 45)
+    admin_client.get(detail_url(campaign))
     response, fifty = count_queries(admin_client.get, detail_url(campaign))
     assert len(response.context["partnerships"]) == 50
     assert response.context["summary"].results.deliverables == 50
-    assert five == fifty <= 10
+    assert five == fifty <= 7 + session_queries
 
 
 def test_unknown_campaign_is_a_404(admin_client, tiers):

@@ -1,0 +1,119 @@
+"""Django's CPU time and queries per page, for the pages of the throughput goals (read only).
+
+    DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/crm_bench \\
+        .venv/bin/python bench/page_cpu.py [--requests 50] [--user marketer] [--profile PAGE]
+
+For each page: the median CPU time of this process per request (time.process_time: Python's
+share, which a loaded machine disturbs far less than wall time), over --requests requests after
+two warm-ups, and the queries of one request. The pages are those of docs/performance.md's
+throughput goals: roster page 1 (Micro + Beauty), a partnership page and the tier comparison.
+``--profile roster`` (or ``partnership``, ``tiers``) prints the top cProfile entries of that page.
+
+DEBUG is off, as in production. Sessions are signed cookies, so the session read is not among
+the queries (database sessions add one query, cached_db sessions none on a cache hit). The
+connection is read only: nothing is written to the benchmark database.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 32)
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault(
+    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+# Before the first connection: this process may read the benchmark database, never write.
+_options = settings.DATABASES["default"].setdefault("OPTIONS", {})
+_options["options"] = f"{_options.get('options', '')} -c default_transaction_read_only=on".strip()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.signals import user_logged_in  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from influencers.models import Niche, Tier  # noqa: E402
+from partnerships.models import Partnership  # noqa: E402
+
+
+def pages():
+    micro = Tier.objects.get(name="Micro").pk
+    beauty = Niche.objects.get(slug="beauty").pk
+    partnership = Partnership.objects.filter(status="active").order_by("pk").first()
+    return {
+        "roster": f"/influencers/?tier={micro}&niche={beauty}",
+        "partnership": f"/partnerships/{partnership.pk}/",
+        "tiers": "/reports/tiers/",
+    }
+
+
+def measure(client, url, count):
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    cpu = []
+    for _ in range(count):
+        start = time.process_time()
+        client.get(url)
+        cpu.append((time.process_time() - start) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return statistics.median(cpu), captured.captured_queries
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--user", default="marketer")
+    parser.add_argument("--profile", choices=["roster", "partnership", "tiers"])
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--sql", action="store_true", help="print each page's queries")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Run against PostgreSQL: set DATABASE_URL (see the docstring).")
+
+    user_logged_in.receivers = []  # no last_login update, no access log row
+    with override_settings(
+        SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies",
+        ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS],
+    ):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=args.user))
+        urls = pages()
+        print(f"{connection.settings_dict['NAME']} as {args.user}, {args.requests} requests each")
+        for name, url in urls.items():
+            cpu, queries = measure(client, url, args.requests)
+            print(f"{name:<12} CPU p50 {cpu:5.1f} ms | {len(queries):2} queries | {url}")
+            if args.sql:
+                for query in queries:
+                    print(f"    {query['sql'][:140]}")
+        if args.profile:
+            profile = cProfile.Profile()
+            profile.enable()
+            for _ in range(args.requests):
+                client.get(urls[args.profile])
+            profile.disable()
+            stats = pstats.Stats(profile)
+            stats.sort_stats("tottime").print_stats(args.top)
+            stats.sort_stats("cumulative").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
