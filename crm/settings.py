@@ -3,7 +3,9 @@
 See .env.example for the variables and README.md for what production needs.
 """
 
+import hashlib
 import ipaddress
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -103,16 +105,30 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: each process's own memory unless CACHE_URL names a shared one, e.g.
-# redis://127.0.0.1:6379/1 (Django's own Redis backend), which several app servers then share.
-# With a shared cache, sessions are read from it (written through to the database); with the
-# per-process default they stay plain database sessions, since a log-out in one worker would not
-# reach another worker's memory. The reads that change only on admin edits (crm/cache.py) are
-# cached here too: with several processes, only a shared cache carries an edit to all of them.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-CACHES["default"].setdefault("KEY_PREFIX", env("CACHE_KEY_PREFIX", default="crm"))
+# Cache. CACHE_URL names a shared one, e.g. redis://127.0.0.1:6379/1 (Django's own Redis
+# backend), which every worker and app server then shares, and sessions are read from it (written
+# through to the database). Without it: each process's memory while DEBUG is on (one runserver
+# process, the tests), else a folder on this host (CACHE_DIR) that all its worker processes share.
+# The reads that change only on admin edits are cached (crm/cache.py) and dropped when an edit
+# commits, so a cache per process would leave the other workers on the old tier thresholds:
+# several hosts need CACHE_URL. Sessions stay in the database without CACHE_URL.
 if env("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    _cache_dir = Path(tempfile.gettempdir()) / (
+        "crm-cache-" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]
+    )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("CACHE_DIR", default=str(_cache_dir)),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+CACHES["default"].setdefault("KEY_PREFIX", env("CACHE_KEY_PREFIX", default="crm"))
 
 # django-axes first: it refuses a locked-out username+IP before any password is checked. The
 # standalone form of AxesBackend, so permissions are answered once, by Django's ModelBackend with
