@@ -61,7 +61,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port, workers, database_url):
+def start_gunicorn(port, workers, database_url, app_dir=ROOT):
     env = {**os.environ, **SERVER_ENV, "DATABASE_URL": database_url}
     command = [
         sys.executable,
@@ -77,7 +77,7 @@ def start_gunicorn(port, workers, database_url):
         "--log-level",
         "warning",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+    server = subprocess.Popen(command, cwd=app_dir, env=env, start_new_session=True)  # noqa: S603
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -289,6 +289,28 @@ def hostile(args):
     return statuses
 
 
+def wrk(base, url, logged_in, seconds, connections):
+    """(req/s, p50 ms, p99 ms, non-2xx, requests) of ``url`` from wrk (C, two threads): a client
+    far lighter than Python's, for the pages' own throughput. Logged in with one session."""
+    headers = []
+    if logged_in:
+        session = logged_in_session(base)
+        cookie = "; ".join(f"{name}={value}" for name, value in session.cookies.items())
+        headers = ["-H", f"Cookie: {cookie}"]
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", *headers, url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+
+    def latency_ms(label):
+        value = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        number, unit = float(value.group(1)), value.group(2)
+        return number * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    count = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rate, latency_ms("50"), latency_ms("99"), int(bad.group(1)) if bad else 0, count
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -301,6 +323,16 @@ def main():
     parser.add_argument("--seconds", type=float, default=15, help="time per page")
     parser.add_argument("--hostile", type=int, default=0, help="hostile uploaders in flight")
     parser.add_argument("--only", help="drive only the pages whose label contains this")
+    parser.add_argument(
+        "--wrk",
+        action="store_true",
+        help="drive the GET pages with wrk (--clients connections) instead of Python clients",
+    )
+    parser.add_argument(
+        "--app-dir",
+        default=str(ROOT),
+        help="the checkout gunicorn serves (e.g. a worktree of an older commit, same database)",
+    )
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL")
     if not database_url or not database_url.startswith("postgres"):
@@ -313,7 +345,7 @@ def main():
         targets = [t for t in targets if re.search(args.only, t[0], re.I)]
     if args.hostile:
         HOSTILE_FILES.extend(hostile_files())
-    server = start_gunicorn(port, args.workers, database_url)
+    server = start_gunicorn(port, args.workers, database_url, app_dir=args.app_dir)
     total = len(targets) * (args.seconds + 3) + 5
     rows, hostile_results = [], []
     try:
@@ -327,6 +359,9 @@ def main():
             if args.hostile:
                 time.sleep(3)  # the uploads are in flight before the first page is measured
             for label, kind, url, logged_in in targets:
+                if args.wrk and kind == "get":
+                    rows.append((label, *wrk(base, url, logged_in, args.seconds, args.clients)))
+                    continue
                 work = [(base, kind, url, logged_in, args.seconds)] * args.clients
                 results = pool.map(drive, work)
                 latencies = [value for values, _, _ in results for value in values]
@@ -348,8 +383,9 @@ def main():
         stop(server)
 
     print(
-        f"\ngunicorn {args.workers} sync workers, {args.clients} clients, {args.seconds:g} s "
-        f"per page, {args.hostile} hostile uploader(s) in flight, {os.cpu_count()} cores\n"
+        f"\ngunicorn {args.workers} sync workers ({args.app_dir}), {args.clients} "
+        f"{'wrk connections' if args.wrk else 'clients'}, {args.seconds:g} s per page, "
+        f"{args.hostile} hostile uploader(s) in flight, {os.cpu_count()} cores\n"
     )
     print("| page | req/s | p50 ms | p99 ms | non-2xx | requests |")
     print("|---|---|---|---|---|---|")
