@@ -13,7 +13,6 @@ from django.db.models import (
     Count,
     F,
     Func,
-    Prefetch,
 )
 from django.utils.functional import cached_property
 
