@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -14,7 +13,6 @@ from django.db.models import (
     F,
     Func,
 )
-from django.utils.functional import cached_property
 
 from crm.cache import cached
 from influencers.models import (
@@ -147,18 +145,6 @@ def _tier_counts(queryset, selected_tiers):
     # Below the lowest tier nobody is counted per tier, so without a tier filter use the total.
     total = sum(c.count for c in counts if c.selected) if selected else totals["total"]
     return counts, total
-
-
-class KnownCountPaginator(Paginator):
-    """A Paginator told the total up front (it came with the tier counts), so it runs no COUNT."""
-
-    def __init__(self, object_list, per_page, *, count, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self):
-        return self._known_count
 
 
 def _reverse(ordering):

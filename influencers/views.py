@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from crm.concurrency import EditConflict, refuse_conflict, stale_version_conflict
 from crm.csv_safety import neutralise, neutralise_texts
 from crm.navigation import back_query
+from crm.paginators import KnownCountPaginator
 from influencers import selectors
 from influencers.filters import SORTS, RosterFilterSet
 from influencers.forms import (
@@ -81,7 +82,7 @@ class InfluencerListView(RosterMixin, TemplateView):
         tier_counts, total = selectors.roster_tier_counts(without_tier, selected_tiers)
         if not valid:
             total = 0
-        paginator = selectors.KnownCountPaginator(result, per_page, count=total)
+        paginator = KnownCountPaginator(result, per_page, count=total)
         page = paginator.get_page(self.request.GET.get("page"))
         offset = (page.number - 1) * per_page
         ids = selectors.page_ids(result, SORTS[sort], offset, per_page, total) if total else []

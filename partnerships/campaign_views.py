@@ -4,14 +4,13 @@ The URLs keep the campaigns namespace: crm/urls.py mounts partnerships/campaign_
 
 from decimal import Decimal
 
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_list
 from crm.metrics import DEFINITIONS, LABELS, ratio
+from crm.paginators import KnownCountPaginator
 from influencers.tiers import tier_ranges
 from partnerships.campaign_filters import CampaignFilter
 from partnerships.campaign_selectors import (
@@ -40,18 +39,6 @@ class CampaignListView(FilterView):
             campaign.totals = totals[campaign.pk]
             campaign.left = campaign.budget - campaign.totals.committed
         return context
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its row count by a cheaper query than COUNT over the listed queryset."""
-
-    def __init__(self, object_list, per_page, *, count, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self):
-        return self._known_count
 
 
 def budget_bar(budget, committed):
@@ -86,7 +73,7 @@ class CampaignDetailView(DetailView):
         # Counting the campaign's rows needs no join to the influencers (an index-only count);
         # the paginator would count the annotated, joined queryset instead.
         counted = partnerships if selected else Partnership.objects.filter(campaign=campaign)
-        paginator = CountedPaginator(
+        paginator = KnownCountPaginator(
             partnerships, self.partnerships_per_page, count=counted.count()
         )
         page = paginator.get_page(self.request.GET.get("page"))
