@@ -38,11 +38,16 @@ class CrmConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.core.signals import request_finished, request_started
 
+        from crm import cache
         from crm.security import SessionTimeouts
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="crm.sync_roles")
         self.connect_cache_invalidation()
+        # A request reads the cache's generation once (crm/cache.py).
+        request_started.connect(cache.request_started, dispatch_uid="crm.cache.request_started")
+        request_finished.connect(cache.request_finished, dispatch_uid="crm.cache.request_finished")
         # The log-in stamps the session, so the first page after it writes nothing more.
         user_logged_in.connect(SessionTimeouts.stamp, dispatch_uid="crm.session_stamp")
 

@@ -26,4 +26,4 @@ class CachedPermissionsBackend(ModelBackend):
         if not user_obj.is_superuser:
             perms = perms.filter(Q(user=user_obj) | Q(group__user=user_obj))
         names = perms.values_list("content_type__app_label", "codename").order_by()
-        return {f"{app_label}.{codename}" for app_label, codename in names.distinct()}
+        return frozenset(f"{app_label}.{codename}" for app_label, codename in names.distinct())

@@ -18,6 +18,13 @@ which nobody else reads and which a rollback simply leaves behind.
 
 Several app servers must share one cache (``CACHE_URL``) for an edit on one to reach the others;
 the per-process default suits one process (``make run``, tests).
+
+Each process also keeps the values it has read, under their generation, in its own memory, and a
+request reads the generation once: a page's cached reads then cost one shared-cache read (a round
+trip to Redis, or a file and an unpickling without it) instead of two per value. A value is the
+same object for every request of the process until the generation changes, so callers must not
+change what ``cached()`` returns. A request keeps the generation it started with: a commit
+elsewhere shows from the next request on, and its own commits at once.
 """
 
 import uuid
@@ -26,24 +33,73 @@ from asgiref.local import Local
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
+
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()
+
 GENERATION_KEY = "crm:generation"
 # A safety net only: invalidation is what keeps values right.
 TIMEOUT = 24 * 60 * 60
+
+# Values this process has read: {"key@generation": value}, of one generation at a time.
+_local = {}
+_local_generation = None
+LOCAL_MAX_ENTRIES = 10_000
 
 _state = Local()
 
 
 def cached(key, compute, timeout=TIMEOUT):
-    """``compute()``'s value, from the cache while no write has invalidated it."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = _new_generation(replace=False)
-    versioned = f"{key}@{generation}{_private_scope()}"
+    """``compute()``'s value, from the cache while no write has invalidated it. The value may be
+    shared with other requests: don't change it."""
+    generation = _generation()
+    scope = _private_scope()
+    versioned = f"{key}@{generation}{scope}"
+    value = _local.get(versioned, _MISSING) if not scope else _MISSING
+    if value is not _MISSING:
+        return value
     value = cache.get(versioned, _MISSING)
     if value is _MISSING:
         value = compute()
         cache.set(versioned, value, timeout)
+    if not scope:
+        _remember(generation, versioned, value)
     return value
+
+
+def _generation():
+    """The current generation token: read once per request (request_started marks a request's
+    start with None), else at every call."""
+    generation = getattr(_state, "request_generation", _MISSING)
+    if generation is not _MISSING and generation is not None:
+        return generation
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        current = _new_generation(replace=False)
+    if generation is None:
+        _state.request_generation = current
+    return current
+
+
+def _remember(generation, versioned, value):
+    global _local_generation
+    # Entries of an older generation are never read again: a new one starts afresh.
+    if generation != _local_generation or len(_local) >= LOCAL_MAX_ENTRIES:
+        _local.clear()
+        _local_generation = generation
+    _local[versioned] = value
+
+
+def request_started(**kwargs):
+    """A request begins: its first cached read takes the generation (crm/apps.py connects it)."""
+    _state.request_generation = None
+
+
+def request_finished(**kwargs):
+    _state.request_generation = _MISSING
 
 
 def invalidate(using=DEFAULT_DB_ALIAS):
@@ -81,6 +137,8 @@ def _new_generation(*, replace):
     token = uuid.uuid4().hex
     if replace:
         cache.set(GENERATION_KEY, token, None)
+        if getattr(_state, "request_generation", _MISSING) is not _MISSING:
+            _state.request_generation = token  # this request sees its own commit at once
         return token
     if cache.add(GENERATION_KEY, token, None):
         return token
@@ -111,10 +169,3 @@ class InvalidatingQuerySet(models.QuerySet):
         return rows
 
     bulk_update.alters_data = True
-
-
-class _Missing:
-    pass
-
-
-_MISSING = _Missing()

@@ -7,10 +7,12 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from crm.cache import GENERATION_KEY
 from crm.roles import MARKETER
 from influencers.models import Tier
 from influencers.tiers import tier_ranges
@@ -88,3 +90,23 @@ def test_a_rolled_back_tier_never_reaches_the_cache(tiers):
         assert "Ghost" in [r.tier.name for r in tier_ranges()]  # the writer sees its own write
         raise RuntimeError("roll back")
     assert [r.tier.name for r in tier_ranges()] == before
+
+
+def test_an_edit_committed_by_another_app_server_shows_on_the_next_request(marketer_client, tiers):
+    """Each process keeps the values it has read; another server's commit (seen here as a new
+    generation in the shared cache and a change this process sent no signal for) must still
+    reach this process's next request."""
+    InfluencerFactory(audience=5_000)
+    assert tier_counts(marketer_client, tiers)["Micro"] == 1
+    assert tier_counts(marketer_client, tiers)["Micro"] == 1  # from this process's memory now
+
+    with connection.cursor() as cursor:  # the other server's write: no signal reaches us
+        cursor.execute(
+            "UPDATE influencers_tier SET min_followers = %s WHERE id = %s",
+            [10_000, tiers["Micro"].pk],
+        )
+    assert tier_counts(marketer_client, tiers)["Micro"] == 1  # nobody said it changed yet
+    cache.set(GENERATION_KEY, "committed-elsewhere", None)  # what its invalidate() leaves
+
+    counts = tier_counts(marketer_client, tiers)
+    assert counts["Micro"] == 0 and counts["Nano"] == 1
