@@ -22,7 +22,7 @@ from influencers.models import (
     Platform,
     SocialAccount,
 )
-from influencers.tiers import next_tier, range_q, tier_ranges
+from influencers.tiers import next_tier, range_of, range_q, tier_ranges
 
 ROW_ACCOUNT_FIELDS = ("id", "influencer_id", "platform", "handle", "is_primary", "followers")
 
@@ -42,7 +42,7 @@ PLATFORM_LABELS = dict(Platform.choices)
 STATUS_LABELS = dict(Influencer.Status.choices)
 ROW_FIELDS = (
     *("id", "name", "followers", "engagement_rate", "city", "country", "status"),
-    *("tier_id", "tier_name", "owner__first_name", "owner__last_name", "owner__username"),
+    *("owner__first_name", "owner__last_name", "owner__username"),
 )
 
 
@@ -77,8 +77,8 @@ class RosterRow:
 
 def roster_rows(ids):
     """The page's influencers in the given order, with what a roster row shows: owner, tier (from
-    today's thresholds, in SQL), niches by name, the primary handle and the platforms. Three
-    queries for any page."""
+    today's thresholds, the cached ranges), niches by name, the primary handle and the
+    platforms. Three queries for any page."""
     niches = {}
     links = Influencer.niches.through.objects.filter(influencer_id__in=ids)
     for influencer_id, name in links.order_by("niche__name").values_list(
@@ -93,10 +93,11 @@ def roster_rows(ids):
     ):
         accounts.setdefault(influencer_id, []).append(RowAccount(platform, handle))
     by_pk = {}
-    for values in Influencer.objects.filter(pk__in=ids).with_tier().values_list(*ROW_FIELDS):
-        pk, name, followers, rate, city, country, status, tier_id, tier_name, *owner = values
-        first, last, username = owner
+    ranges = tier_ranges()
+    for values in Influencer.objects.filter(pk__in=ids).values_list(*ROW_FIELDS):
+        pk, name, followers, rate, city, country, status, first, last, username = values
         own = accounts.get(pk, [])
+        tier_range = range_of(followers, ranges)
         by_pk[pk] = RosterRow(
             pk=pk,
             name=name,
@@ -105,8 +106,8 @@ def roster_rows(ids):
             city=city,
             country=country,
             status=status,
-            tier_id=tier_id,
-            tier_name=tier_name,
+            tier_id=tier_range.tier.pk if tier_range else None,
+            tier_name=tier_range.tier.name if tier_range else None,
             # As User.get_full_name(), else get_username().
             owner_name="" if username is None else f"{first} {last}".strip() or username,
             niche_names=niches.get(pk, []),

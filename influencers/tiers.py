@@ -5,6 +5,7 @@ is stored per influencer: filters become a followers range and annotations a sub
 admin edits a threshold every page follows on its next load.
 """
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -96,6 +97,14 @@ def annotate_tier(queryset, field="followers"):
         tier_name=tier_subquery(field, "name"),
         tier_color=tier_subquery(field, "color"),
     )
+
+
+def range_of(followers, ranges=None):
+    """The TierRange of a follower count, or None below every threshold: the rule above, read
+    from the cached ranges (no query), for pages that already hold the counts."""
+    ranges = tier_ranges() if ranges is None else ranges
+    index = bisect_right([r.lower for r in ranges], followers)
+    return ranges[index - 1] if index else None
 
 
 def tier_for_followers(followers):

@@ -73,9 +73,10 @@ class InfluencerListView(RosterMixin, TemplateView):
         valid = not filterset.is_bound or filterset.is_valid()
         base = selectors.roster_base()
         if filterset.is_bound and valid:
+            # The other filters are applied once; the result is their queryset, tier added.
             without_tier = filterset.filter_queryset_without_tier(base)
-            result = filterset.filter_queryset(base)
             selected_tiers = filterset.form.cleaned_data.get("tier") or ()
+            result = filterset.filters["tier"].filter(without_tier, selected_tiers)
         else:
             without_tier = result = base if valid else base.none()
             selected_tiers = ()

@@ -1,7 +1,7 @@
 import pytest
 
 from influencers.models import Influencer, Tier
-from influencers.tiers import count_by_tier, tier_for_followers, tier_ranges
+from influencers.tiers import count_by_tier, range_of, tier_for_followers, tier_ranges
 from tests.factories import InfluencerFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,15 @@ def test_boundaries_exactly_at_and_one_below_a_threshold(tiers):
     }
     assert tier_for_followers(1_000) == tiers["Micro"]
     assert tier_for_followers(999) == tiers["Nano"]
+
+
+def test_the_cached_ranges_give_each_count_the_tier_the_database_gives(tiers):
+    """Pages that hold follower counts read the tier from the cached ranges; it must be the
+    database's answer at every threshold, one below it, and below the lowest tier."""
+    Tier.objects.filter(pk=tiers["Nano"].pk).update(min_followers=10)  # room below the lowest
+    for followers in (0, 9, 10, 11, 999, 1_000, 1_001, 99_999, 100_000, 999_999, 1_000_000, 10**12):
+        found = range_of(followers)
+        assert (found.tier if found else None) == tier_for_followers(followers), followers
 
 
 def test_filter_by_tier_is_a_followers_range(tiers):
