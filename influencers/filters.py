@@ -125,6 +125,16 @@ class RosterFilterSet(django_filters.FilterSet):
             if css == "form-control":
                 widget.attrs["class"] += " form-control-sm"
 
+    def get_form_class(self):
+        """django-filter builds a new form class, with a new form field per filter, for every
+        FilterSet, so every request; the filters are the same each time, so the class is built
+        once per FilterSet class (the form still copies its fields for each instance)."""
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = cls._form_class = super().get_form_class()
+        return form_class
+
     def filter_text(self, queryset, name, value):
         value = value.strip().lstrip("@").strip()
         if not value:

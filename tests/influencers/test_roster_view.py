@@ -151,6 +151,20 @@ def test_bad_filter_values_show_an_error_not_a_500(admin_client, tiers):
     assert "Some filters are not valid" in response.content.decode()
 
 
+def test_one_request_s_filters_and_errors_never_reach_the_next(admin_client, tiers):
+    """The roster's form class is built once per process: each request's choices, values and
+    errors must stay its own."""
+    InfluencerFactory(name="Small", audience=5_000)
+    InfluencerFactory(name="Big", audience=500_000)
+    bad = admin_client.get(URL, {"followers_min": "lots", "tier": tiers["Macro"].pk})
+    assert "Some filters are not valid" in bad.content.decode()
+
+    html = admin_client.get(URL).content.decode()
+    assert "Some filters are not valid" not in html and "lots" not in html
+    assert f'id="tier-{tiers["Macro"].pk}" checked' not in html
+    assert "Small" in html and "Big" in html
+
+
 def test_export_link_carries_the_filters(admin_client, tiers):
     response = admin_client.get(URL, {"q": "ann", "tier": tiers["Micro"].pk})
     export = reverse("influencers:influencer-export")
