@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Count,
     F,
     Func,
 )
@@ -22,7 +21,7 @@ from influencers.models import (
     Platform,
     SocialAccount,
 )
-from influencers.tiers import next_tier, range_of, range_q, tier_ranges
+from influencers.tiers import count_by_tier, next_tier, range_of, tier_ranges
 
 ROW_ACCOUNT_FIELDS = ("id", "influencer_id", "platform", "handle", "is_primary", "followers")
 
@@ -132,19 +131,12 @@ def roster_tier_counts(queryset, selected_tiers=()):
     """How many influencers of ``queryset`` fall in each tier, and the total of the selected tiers
     (or of everyone when none is selected). One aggregate; ``queryset`` excludes the tier filter, so
     the counts say what picking another tier would give."""
-    return _tier_counts(queryset.order_by(), selected_tiers)
-
-
-def _tier_counts(queryset, selected_tiers):
-    ranges = tier_ranges()
     selected = {tier.pk for tier in selected_tiers}
-    aggregates = {f"t{index}": Count("pk", filter=range_q(r)) for index, r in enumerate(ranges)}
-    totals = queryset.aggregate(total=Count("pk"), **aggregates)
-    counts = [
-        TierCount(r, totals[f"t{index}"], r.tier.pk in selected) for index, r in enumerate(ranges)
-    ]
+    pairs, total = count_by_tier(queryset)
+    counts = [TierCount(r, count, r.tier.pk in selected) for r, count in pairs]
     # Below the lowest tier nobody is counted per tier, so without a tier filter use the total.
-    total = sum(c.count for c in counts if c.selected) if selected else totals["total"]
+    if selected:
+        total = sum(c.count for c in counts if c.selected)
     return counts, total
 
 

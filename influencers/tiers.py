@@ -8,7 +8,9 @@ admin edits a threshold every page follows on its next load.
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import F, OuterRef, Q, Subquery
 
 from crm.cache import cached
 from influencers.models import Tier
@@ -117,11 +119,27 @@ def next_tier(followers):
 
 
 def count_by_tier(queryset, field="followers"):
-    """[(TierRange, count)] for a queryset, in two queries whatever the number of rows."""
+    """([(TierRange, count)], total) for a queryset: one aggregate whatever the number of rows
+    (and the ranges, cached). Counts below the lowest tier are in the total only.
+
+    The aggregate is written here around the ORM's own SQL for the rows' follower counts:
+    built from Count(filter=Q(...)) per tier, it took three times as long to compile, on every
+    roster page."""
     ranges = tier_ranges()
-    if not ranges:
-        return []
-    totals = queryset.order_by().aggregate(
-        **{f"t{index}": Count("pk", filter=range_q(r, field)) for index, r in enumerate(ranges)}
-    )
-    return [(r, totals[f"t{index}"]) for index, r in enumerate(ranges)]
+    try:
+        inner, params = queryset.order_by().values(tier_followers=F(field)).query.sql_with_params()
+    except EmptyResultSet:  # e.g. queryset.none(): no row to count
+        return [(tier_range, 0) for tier_range in ranges], 0
+    columns, bounds = ["COUNT(*)"], []
+    for tier_range in ranges:
+        if tier_range.upper is None:
+            columns.append("COUNT(*) FILTER (WHERE tier_followers >= %s)")
+            bounds.append(tier_range.lower)
+        else:
+            columns.append("COUNT(*) FILTER (WHERE tier_followers >= %s AND tier_followers < %s)")
+            bounds += [tier_range.lower, tier_range.upper]
+    sql = f"SELECT {', '.join(columns)} FROM ({inner}) AS counted"  # noqa: S608 - no input
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, [*bounds, *params])
+        total, *counts = cursor.fetchone()
+    return list(zip(ranges, counts, strict=True)), total

@@ -1,6 +1,6 @@
 import pytest
 
-from influencers.models import Influencer, Tier
+from influencers.models import Influencer, SocialAccount, Tier
 from influencers.tiers import count_by_tier, range_of, tier_for_followers, tier_ranges
 from tests.factories import InfluencerFactory
 
@@ -55,7 +55,7 @@ def test_admin_edit_of_a_threshold_retiers_everyone_at_once(tiers):
     micro.min_followers = 2_000
     micro.save()
     assert tier_names() == {"small": "Micro", "smaller": "Nano"}
-    assert [n for _, n in count_by_tier(Influencer.objects.all())] == [1, 1, 0, 0]
+    assert [n for _, n in count_by_tier(Influencer.objects.all())[0]] == [1, 1, 0, 0]
 
 
 def test_influencer_without_accounts_is_in_the_lowest_tier(tiers):
@@ -83,11 +83,25 @@ def test_custom_extra_tier_takes_its_band(tiers):
 def test_count_by_tier_uses_two_queries(tiers, count_queries):
     for followers in (10, 2_000, 3_000, 200_000):
         InfluencerFactory(audience=followers)
-    result, queries = count_queries(lambda: count_by_tier(Influencer.objects.all()))
+    (result, total), queries = count_queries(lambda: count_by_tier(Influencer.objects.all()))
     assert [(r.tier.name, n) for r, n in result] == [
         ("Nano", 1),
         ("Micro", 2),
         ("Macro", 1),
         ("Mega", 0),
     ]
+    assert total == 4
     assert queries == 2
+
+
+def test_counts_of_a_filtered_queryset_by_a_related_count(tiers):
+    """Below the lowest tier counts in the total only; any follower field can be counted."""
+    Tier.objects.filter(pk=tiers["Nano"].pk).update(min_followers=100)
+    InfluencerFactory(name="tiny", audience=10)
+    InfluencerFactory(name="micro", audience=5_000)
+    InfluencerFactory(name="mega", audience=2_000_000)
+    pairs, total = count_by_tier(Influencer.objects.exclude(name="mega"))
+    assert [n for _, n in pairs] == [0, 1, 0, 0] and total == 2
+    accounts = SocialAccount.objects.filter(influencer__name__in=["micro", "mega"])
+    pairs, total = count_by_tier(accounts, field="influencer__followers")
+    assert [n for _, n in pairs] == [0, 1, 0, 1] and total == 2
