@@ -184,6 +184,18 @@ def tier_key_sql(basis, ranges, followers, signing):
     return f"CASE {whens} ELSE {NO_TIER} END" if whens else str(NO_TIER)
 
 
+def planned_apart():
+    """The end of a subquery grouped by a tier key it computes: " OFFSET 0" on PostgreSQL, which
+    then plans the subquery on its own (PostgreSQL's standard way to keep a subquery from being
+    merged into the query around it). Merged, PostgreSQL takes the tier key's distinct values
+    for those of the followers column it is computed from (~55,000 at 100,000 influencers, for
+    four tiers), expects a group per row and sorts every row, on disk, before summing; planned
+    apart, it expects a few hundred groups and hashes them. Not a planner setting: nothing
+    else about the plan is fixed. SQLite has no such estimate and refuses OFFSET without
+    LIMIT."""
+    return " OFFSET 0" if connection.vendor == "postgresql" else ""
+
+
 def _pk(value):
     """A model instance's primary key, or the key itself (the filters may hold either)."""
     return getattr(value, "pk", value)
@@ -245,19 +257,25 @@ def influencer_rows_sql(filters, ranges):
     if filters.get("collaboration_type"):
         tier_flag = type_flag  # only this type's rows are in scope
     conditions, params = scope_conditions(filters, rows="x")
+    columns = ", ".join(f"x.{name}" for name in RESULT_TOTAL_FIELDS)
     sql = f"""
-        SELECT {tier_key} AS tier_key, x.collaboration_type,
-               SUM(x.partnerships) AS partnerships, SUM(x.contract_value) AS cost,
-               SUM(x.deliverables) AS deliverables, {sums("x.")},
-               SUM(x.deliverables * i.followers) AS followers,
-               SUM({type_flag}) AS type_influencers,
-               SUM({type_flag} * i.followers) AS type_audience,
-               SUM({tier_flag}) AS tier_influencers,
-               SUM({tier_flag} * i.followers) AS tier_audience
-        FROM {table(InfluencerResults)} x
-        JOIN {table(Influencer)} i ON i.id = x.influencer_id
-        WHERE {" AND ".join(conditions)}
-        GROUP BY 1, 2
+        SELECT tier_key, collaboration_type,
+               SUM(partnerships) AS partnerships, SUM(contract_value) AS cost,
+               SUM(deliverables) AS deliverables, {sums()},
+               SUM(deliverables * followers) AS followers,
+               SUM(type_flag) AS type_influencers,
+               SUM(type_flag * followers) AS type_audience,
+               SUM(tier_flag) AS tier_influencers,
+               SUM(tier_flag * followers) AS tier_audience
+        FROM (
+            SELECT {tier_key} AS tier_key, x.collaboration_type, i.followers,
+                   x.partnerships, x.contract_value, x.deliverables, {columns},
+                   {type_flag} AS type_flag, {tier_flag} AS tier_flag
+            FROM {table(InfluencerResults)} x
+            JOIN {table(Influencer)} i ON i.id = x.influencer_id
+            WHERE {" AND ".join(conditions)}{planned_apart()}
+        ) AS scoped
+        GROUP BY tier_key, collaboration_type
     """  # noqa: S608
     return sql, params
 
@@ -309,7 +327,7 @@ def objective_sql(filters, ranges, *, reference=False):
     two readings as `comparison_sql`."""
     scope, params, _ = _scope_sql(filters, ranges, reference=reference, objective=True)
     sql = f"""
-        WITH sp AS ({scope})
+        WITH sp AS ({scope}{planned_apart()})
         SELECT objective, tier_key, SUM(cost) AS cost, SUM(n) AS deliverables, {sums()},
                SUM(audience * n) AS followers
         FROM sp
