@@ -262,6 +262,20 @@ def active_users():
     return cached("crm:active-users", read)
 
 
+def users_by_id():
+    """{id: user} of every user, active or not, only their names loaded, for pages that name an
+    owner or an author (cached as active_users is)."""
+    from django.contrib.auth import get_user_model
+
+    from crm.cache import cached
+
+    def read():
+        users = get_user_model().objects.only("id", "username", "first_name", "last_name")
+        return {user.pk: user for user in users}
+
+    return cached("crm:users-by-id", read)
+
+
 class CachedUserChoiceField(CachedModelChoiceField):
     """A filter's user picker over active users, by full name, with no query (cached)."""
 

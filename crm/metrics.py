@@ -94,11 +94,15 @@ def engagements(*, likes=0, comments=0, shares=0, saves=0):
     return (likes or 0) + (comments or 0) + (shares or 0) + (saves or 0)
 
 
-def deliverable_sums(prefix=""):
+def deliverable_sums(prefix="", coalesce=True):
     """Aggregate expressions summing each deliverable count and the revenue.
 
     ``prefix`` is the lookup path from the aggregated model to Deliverable, e.g. "deliverables__".
+    ``coalesce=False`` leaves a sum over no rows NULL (``Results.from_row`` reads it as zero):
+    half the expressions for the ORM to build on a page that reads one row.
     """
+    if not coalesce:
+        return {name: Sum(f"{prefix}{name}") for name in (*COUNT_FIELDS, "revenue")}
     sums = {name: Coalesce(Sum(f"{prefix}{name}"), Value(0)) for name in COUNT_FIELDS}
     sums["revenue"] = Coalesce(
         Sum(f"{prefix}revenue"),

@@ -212,7 +212,7 @@ class PartnershipDetailView(DetailView):
     template_name = "partnerships/partnership_detail.html"
 
     def get_queryset(self):
-        return selectors.partnership_detail_queryset()
+        return selectors.partnership_page_queryset()
 
     def get_context_data(self, **kwargs):
         partnership = self.object
@@ -223,6 +223,7 @@ class PartnershipDetailView(DetailView):
                 partnership, has_deliverables=bool(results.deliverables)
             )
         return super().get_context_data(
+            **selectors.partnership_people(partnership),
             moves=pipeline_moves(partnership.status),
             history=selectors.partnership_history(partnership),
             deliverables=selectors.partnership_deliverables(partnership),
