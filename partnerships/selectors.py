@@ -268,10 +268,11 @@ def partnership_page_queryset():
     return Partnership.objects.select_related("influencer", "campaign", "renewed_from", "renewal")
 
 
-def partnership_people(partnership):
-    """{"owner_name", "tier_at_signing"} of a partnership from the cached users and tiers (an
-    admin's edit drops them, crm/cache.py); read from the database if the cache lacks them."""
-    users = users_by_id()
+def partnership_people(partnership, users=None):
+    """{"owner_name", "tier_at_signing"} of a partnership from the cached users (``users``, or
+    ``users_by_id()``) and tiers, which an admin's edit drops (crm/cache.py); read from the
+    database if the cache lacks them."""
+    users = users_by_id() if users is None else users
     owner_name = ""
     if partnership.owner_id:
         owner = users.get(partnership.owner_id) or partnership.owner
@@ -299,15 +300,15 @@ class StatusChangeRow:
     note: str
 
 
-def partnership_history(partnership):
+def partnership_history(partnership, users=None):
     """The partnership's status changes, newest first, as plain rows (who moved it from the
-    cached users)."""
+    cached users: ``users``, or ``users_by_id()``)."""
     rows = list(
         PartnershipStatusChange.objects.filter(partnership=partnership)
         .order_by("-changed_at", "-id")
         .values_list("changed_at", "from_status", "to_status", "changed_by_id", "note")
     )
-    users = users_by_id()
+    users = users_by_id() if users is None else users
     missing = {row[3] for row in rows if row[3] and row[3] not in users}
     if missing:
         users = {**users, **get_user_model().objects.in_bulk(missing)}

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 DASH = "-"
+COMPACT_UNITS = ((10**9, "B"), (10**6, "M"), (10**3, "K"))
 
 
 @register.filter
@@ -21,13 +22,26 @@ def compact(value):
     Macro's 100,000 beside its Micro badge)."""
     if value is None or value == "":
         return DASH
+    if type(value) is int:
+        return _compact_int(value)
     number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    for limit, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "K")):
+    for limit, suffix in COMPACT_UNITS:
         if abs(number) >= limit:
             cut = (number / limit).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
             text = f"{cut:f}".rstrip("0").rstrip(".")
             return f"{text}{suffix}"
     return f"{int(number)}"
+
+
+def _compact_int(value):
+    """compact() of a whole number in integer arithmetic (pages show dozens of counts)."""
+    size = abs(value)
+    for limit, suffix in COMPACT_UNITS:
+        if size >= limit:
+            whole, tenth = divmod(size * 10 // limit, 10)
+            sign = "-" if value < 0 else ""
+            return f"{sign}{whole}{suffix}" if tenth == 0 else f"{sign}{whole}.{tenth}{suffix}"
+    return f"{value}"
 
 
 @register.filter
