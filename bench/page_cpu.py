@@ -7,7 +7,15 @@ For each page: the median CPU time of this process per request (time.process_tim
 share, which a loaded machine disturbs far less than wall time), over --requests requests after
 two warm-ups, and the queries of one request. The pages are those of docs/performance.md's
 throughput goals: roster page 1 (Micro + Beauty), a partnership page and the tier comparison.
-``--profile roster`` (or ``partnership``, ``tiers``) prints the top cProfile entries of that page.
+``--profile roster`` (or ``partnership``, ``tiers``) prints the top cProfile entries of that page;
+``--only PAGE`` measures that page alone.
+
+Instructions per request, which other work on the machine does not change (valgrind's count of
+the whole process, with and without N requests; the difference / N):
+
+    for n in 0 20; do env -u DEBUG valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
+        .venv/bin/python bench/page_cpu.py --only partnership --requests $n 2>&1 | grep Collected
+    done
 
 DEBUG is off, as in production. Sessions are signed cookies, so the session read is not among
 the queries (database sessions add one query, cached_db sessions none on a cache hit). The
@@ -47,6 +55,9 @@ def pages():
     }
 
 
+PAGES = ["roster", "partnership", "tiers"]
+
+
 def measure(client, url, count):
     for _ in range(2):
         response = client.get(url)
@@ -58,14 +69,15 @@ def measure(client, url, count):
         cpu.append((time.process_time() - start) * 1000)
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
-    return statistics.median(cpu), captured.captured_queries
+    return (statistics.median(cpu) if cpu else 0), captured.captured_queries
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--user", default="marketer")
-    parser.add_argument("--profile", choices=["roster", "partnership", "tiers"])
+    parser.add_argument("--profile", choices=PAGES)
+    parser.add_argument("--only", choices=PAGES)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sql", action="store_true", help="print each page's queries")
     args = parser.parse_args()
@@ -80,6 +92,8 @@ def main():
         client = Client()
         client.force_login(get_user_model().objects.get(username=args.user))
         urls = pages()
+        if args.only:
+            urls = {args.only: urls[args.only]}
         print(f"{connection.settings_dict['NAME']} as {args.user}, {args.requests} requests each")
         for name, url in urls.items():
             cpu, queries = measure(client, url, args.requests)

@@ -15,7 +15,7 @@ The rules every page follows:
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, F, Sum, Value
+from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 
 COUNT_FIELDS = (
@@ -28,7 +28,6 @@ COUNT_FIELDS = (
     "clicks",
     "conversions",
 )
-ENGAGEMENT_FIELDS = ("likes", "comments", "shares", "saves")
 
 # Shown next to the numbers, so nobody has to trust a black box.
 DEFINITIONS = {
@@ -110,11 +109,6 @@ def deliverable_sums(prefix="", coalesce=True):
         output_field=DecimalField(max_digits=16, decimal_places=2),
     )
     return sums
-
-
-def engagements_expression(prefix=""):
-    """SQL expression for one row's engagements (used to rank or filter in the database)."""
-    return sum((F(f"{prefix}{name}") for name in ENGAGEMENT_FIELDS[1:]), F(f"{prefix}likes"))
 
 
 @dataclass
