@@ -261,11 +261,24 @@ def partnership_detail_queryset():
     )
 
 
+# What the partnership page shows of the partnerships it joins (the renewal links: their term,
+# and the previous one's status for "Undo renewal").
+PAGE_RELATED_FIELDS = (
+    *("influencer__name", "influencer__followers", "campaign__name", "campaign__status"),
+    *("renewed_from__start_date", "renewed_from__end_date", "renewed_from__status"),
+    *("renewal__start_date", "renewal__end_date"),
+)
+
+
 def partnership_page_queryset():
-    """The partnership page's partnership with what it shows joined, except the owner and the
-    tier at signing, which come from the cached reads (``partnership_people``): each join costs
-    the ORM and the planner a share of the page."""
-    return Partnership.objects.select_related("influencer", "campaign", "renewed_from", "renewal")
+    """The partnership page's partnership with what it shows of its influencer, campaign and
+    renewal links joined; the owner and the tier at signing come from the cached reads
+    (``partnership_people``). Each join and column costs the ORM and the planner a share of
+    the page."""
+    own = [field.name for field in Partnership._meta.concrete_fields]
+    return Partnership.objects.select_related(
+        "influencer", "campaign", "renewed_from", "renewal"
+    ).only(*own, *PAGE_RELATED_FIELDS)
 
 
 def partnership_people(partnership, users=None):
