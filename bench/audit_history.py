@@ -10,18 +10,12 @@ bulk_history_create, on a seeded PostgreSQL database of your own (never the shar
 Each measurement runs in a transaction that is rolled back, so the database can be reused.
 """
 
-import os
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-os.environ.setdefault("DEBUG", "true")
+import _env
 
-import django  # noqa: E402
-
-django.setup()
+_env.setup(debug=True)
 
 from django.db import connection, transaction  # noqa: E402
 

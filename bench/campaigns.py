@@ -14,25 +14,14 @@ each query of the busiest campaign's page.
 """
 
 import argparse
-import os
 import statistics
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-os.environ.setdefault("DEBUG", "true")
+import _env
 
-import django  # noqa: E402
-
-django.setup()
+_env.setup(debug=True, read_only=True)
 
 from django.conf import settings  # noqa: E402
-
-# Before the first connection: this process may read the shared benchmark database, never write.
-_options = settings.DATABASES["default"].setdefault("OPTIONS", {})
-_options["options"] = f"{_options.get('options', '')} -c default_transaction_read_only=on".strip()
-
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.signals import user_logged_in  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -7,7 +7,15 @@ For each page: the median CPU time of this process per request (time.process_tim
 share, which a loaded machine disturbs far less than wall time), over --requests requests after
 two warm-ups, and the queries of one request. The pages are those of docs/performance.md's
 throughput goals: roster page 1 (Micro + Beauty), a partnership page and the tier comparison.
-``--profile roster`` (or ``partnership``, ``tiers``) prints the top cProfile entries of that page.
+``--profile roster`` (or ``partnership``, ``tiers``) prints the top cProfile entries of that page;
+``--only PAGE`` measures that page alone.
+
+Instructions per request, which other work on the machine does not change (valgrind's count of
+the whole process, with and without N requests; the difference / N):
+
+    for n in 0 20; do env -u DEBUG valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
+        .venv/bin/python bench/page_cpu.py --only partnership --requests $n 2>&1 | grep Collected
+    done
 
 DEBUG is off, as in production. Sessions are signed cookies, so the session read is not among
 the queries (database sessions add one query, cached_db sessions none on a cache hit). The
@@ -16,33 +24,16 @@ connection is read only: nothing is written to the benchmark database.
 
 import argparse
 import cProfile
-import os
 import pstats
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 32)
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault(
-    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
-)
+import _env
 
-import django  # noqa: E402
-
-django.setup()
+_env.setup(read_only=True)
 
 from django.conf import settings  # noqa: E402
-
-# Before the first connection: this process may read the benchmark database, never write.
-_options = settings.DATABASES["default"].setdefault("OPTIONS", {})
-_options["options"] = f"{_options.get('options', '')} -c default_transaction_read_only=on".strip()
-
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.signals import user_logged_in  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -64,6 +55,9 @@ def pages():
     }
 
 
+PAGES = ["roster", "partnership", "tiers"]
+
+
 def measure(client, url, count):
     for _ in range(2):
         response = client.get(url)
@@ -75,14 +69,15 @@ def measure(client, url, count):
         cpu.append((time.process_time() - start) * 1000)
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
-    return statistics.median(cpu), captured.captured_queries
+    return (statistics.median(cpu) if cpu else 0), captured.captured_queries
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--user", default="marketer")
-    parser.add_argument("--profile", choices=["roster", "partnership", "tiers"])
+    parser.add_argument("--profile", choices=PAGES)
+    parser.add_argument("--only", choices=PAGES)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sql", action="store_true", help="print each page's queries")
     args = parser.parse_args()
@@ -97,6 +92,8 @@ def main():
         client = Client()
         client.force_login(get_user_model().objects.get(username=args.user))
         urls = pages()
+        if args.only:
+            urls = {args.only: urls[args.only]}
         print(f"{connection.settings_dict['NAME']} as {args.user}, {args.requests} requests each")
         for name, url in urls.items():
             cpu, queries = measure(client, url, args.requests)

@@ -9,31 +9,14 @@ connection is read only, so nothing is written. Logs in as the seed's demo user.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 32)
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault(
-    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
-)
+import _env
 
-import django  # noqa: E402
+_env.setup(read_only=True)
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-
-# Before the first connection: this process may read the benchmark database, never write.
-_options = settings.DATABASES["default"].setdefault("OPTIONS", {})
-_options["options"] = f"{_options.get('options', '')} -c default_transaction_read_only=on".strip()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.signals import user_logged_in  # noqa: E402

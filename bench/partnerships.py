@@ -12,18 +12,12 @@ a transaction that is rolled back.
 """
 
 import argparse
-import os
 import statistics
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-os.environ.setdefault("DEBUG", "true")
+import _env
 
-import django  # noqa: E402
-
-django.setup()
+_env.setup(debug=True)
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402

@@ -14,24 +14,12 @@ a transaction that is rolled back.
 """
 
 import argparse
-import os
 import statistics
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-# Production-like: DEBUG off (no template debug, no query log), but plain HTTP and static files.
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 32)
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault(
-    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
-)
+import _env
 
-import django  # noqa: E402
-
-django.setup()
+_env.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402

@@ -15,7 +15,7 @@ The rules every page follows:
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, F, Sum, Value
+from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 
 COUNT_FIELDS = (
@@ -28,7 +28,6 @@ COUNT_FIELDS = (
     "clicks",
     "conversions",
 )
-ENGAGEMENT_FIELDS = ("likes", "comments", "shares", "saves")
 
 # Shown next to the numbers, so nobody has to trust a black box.
 DEFINITIONS = {
@@ -94,11 +93,15 @@ def engagements(*, likes=0, comments=0, shares=0, saves=0):
     return (likes or 0) + (comments or 0) + (shares or 0) + (saves or 0)
 
 
-def deliverable_sums(prefix=""):
+def deliverable_sums(prefix="", coalesce=True):
     """Aggregate expressions summing each deliverable count and the revenue.
 
     ``prefix`` is the lookup path from the aggregated model to Deliverable, e.g. "deliverables__".
+    ``coalesce=False`` leaves a sum over no rows NULL (``Results.from_row`` reads it as zero):
+    half the expressions for the ORM to build on a page that reads one row.
     """
+    if not coalesce:
+        return {name: Sum(f"{prefix}{name}") for name in (*COUNT_FIELDS, "revenue")}
     sums = {name: Coalesce(Sum(f"{prefix}{name}"), Value(0)) for name in COUNT_FIELDS}
     sums["revenue"] = Coalesce(
         Sum(f"{prefix}revenue"),
@@ -106,11 +109,6 @@ def deliverable_sums(prefix=""):
         output_field=DecimalField(max_digits=16, decimal_places=2),
     )
     return sums
-
-
-def engagements_expression(prefix=""):
-    """SQL expression for one row's engagements (used to rank or filter in the database)."""
-    return sum((F(f"{prefix}{name}") for name in ENGAGEMENT_FIELDS[1:]), F(f"{prefix}likes"))
 
 
 @dataclass

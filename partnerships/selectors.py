@@ -1,9 +1,10 @@
 """Reads on partnerships and deliverables: list querysets, the board, a partnership's results."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     DateField,
@@ -21,10 +22,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from crm.metrics import Results, deliverable_sums, engagements_expression, follower_basis
+from crm.fields import user_display_name, users_by_id
+from crm.metrics import Results, deliverable_sums, engagements, follower_basis
 from crm.templatetags.crm_tags import money
-from influencers.models import Influencer
-from influencers.tiers import annotate_tier
+from influencers.models import Influencer, Platform
+from influencers.tiers import all_tiers, annotate_tier
 from partnerships.models import (
     Deliverable,
     Partnership,
@@ -259,23 +261,134 @@ def partnership_detail_queryset():
     )
 
 
+# What the partnership page shows of the partnerships it joins (the renewal links: their term,
+# and the previous one's status for "Undo renewal").
+PAGE_RELATED_FIELDS = (
+    *("influencer__name", "influencer__followers", "campaign__name", "campaign__status"),
+    *("renewed_from__start_date", "renewed_from__end_date", "renewed_from__status"),
+    *("renewal__start_date", "renewal__end_date"),
+)
+
+
+def partnership_page_queryset():
+    """The partnership page's partnership with what it shows of its influencer, campaign and
+    renewal links joined; the owner and the tier at signing come from the cached reads
+    (``partnership_people``). Each join and column costs the ORM and the planner a share of
+    the page."""
+    own = [field.name for field in Partnership._meta.concrete_fields]
+    return Partnership.objects.select_related(
+        "influencer", "campaign", "renewed_from", "renewal"
+    ).only(*own, *PAGE_RELATED_FIELDS)
+
+
+def partnership_people(partnership, users=None):
+    """{"owner_name", "tier_at_signing"} of a partnership from the cached users (``users``, or
+    ``users_by_id()``) and tiers, which an admin's edit drops (crm/cache.py); read from the
+    database if the cache lacks them."""
+    users = users_by_id() if users is None else users
+    owner_name = ""
+    if partnership.owner_id:
+        owner = users.get(partnership.owner_id) or partnership.owner
+        owner_name = user_display_name(owner)
+    tier = None
+    if partnership.tier_at_signing_id:
+        tiers = {tier.pk: tier for tier in all_tiers()}
+        tier = tiers.get(partnership.tier_at_signing_id) or partnership.tier_at_signing
+    return {"owner_name": owner_name, "tier_at_signing": tier}
+
+
 # Newest first: the latest due date on top. A backward walk of the due_date indexes (plain
 # DESC, so PostgreSQL lists undated deliverables first and SQLite last).
 DELIVERABLE_ORDER = ("-due_date", "-id")
 
+STATUS_LABELS = dict(Status.choices)
 
-def partnership_history(partnership):
-    return PartnershipStatusChange.objects.filter(partnership=partnership).select_related(
-        "changed_by"
+
+@dataclass(frozen=True, slots=True)
+class StatusChangeRow:
+    changed_at: object
+    from_label: str
+    to_label: str
+    by: str  # the login name of who moved it, "" if unknown
+    note: str
+
+
+def partnership_history(partnership, users=None):
+    """The partnership's status changes, newest first, as plain rows (who moved it from the
+    cached users: ``users``, or ``users_by_id()``)."""
+    rows = list(
+        PartnershipStatusChange.objects.filter(partnership=partnership)
+        .order_by("-changed_at", "-id")
+        .values_list("changed_at", "from_status", "to_status", "changed_by_id", "note")
     )
+    users = users_by_id() if users is None else users
+    missing = {row[3] for row in rows if row[3] and row[3] not in users}
+    if missing:
+        users = {**users, **get_user_model().objects.in_bulk(missing)}
+    return [
+        StatusChangeRow(
+            changed_at=changed_at,
+            from_label=STATUS_LABELS.get(from_status, from_status),
+            to_label=STATUS_LABELS.get(to_status, to_status),
+            by=users[by_id].get_username() if by_id in users else "",
+            note=note,
+        )
+        for changed_at, from_status, to_status, by_id, note in rows
+    ]
+
+
+KIND_LABELS = dict(Deliverable.Kind.choices)
+PLATFORM_LABELS = dict(Platform.choices)
+DELIVERABLE_STATUS_LABELS = dict(Deliverable.Status.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverableRow:
+    """What the partnership page shows of a deliverable, read as plain values."""
+
+    pk: int
+    kind: str
+    platform: str
+    due_date: date | None
+    status: str
+    url: str
+    impressions: int
+    reach: int
+    likes: int
+    comments: int
+    shares: int
+    saves: int
+    clicks: int
+    conversions: int
+    revenue: Decimal
+
+    @property
+    def engagements(self):
+        return engagements(
+            likes=self.likes, comments=self.comments, shares=self.shares, saves=self.saves
+        )
+
+    def get_kind_display(self):
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    def get_platform_display(self):
+        return PLATFORM_LABELS.get(self.platform, self.platform)
+
+    def get_status_display(self):
+        return DELIVERABLE_STATUS_LABELS.get(self.status, self.status)
+
+
+DELIVERABLE_ROW_FIELDS = tuple(field.name for field in fields(DeliverableRow))
 
 
 def partnership_deliverables(partnership):
-    return (
+    """The partnership's deliverables, newest first, as plain rows: the page lists every one."""
+    rows = (
         Deliverable.objects.filter(partnership=partnership)
-        .annotate(engagements=engagements_expression())
         .order_by(*DELIVERABLE_ORDER)
+        .values_list(*DELIVERABLE_ROW_FIELDS)
     )
+    return [DeliverableRow(*row) for row in rows]
 
 
 def partnership_results(partnership):
@@ -283,7 +396,7 @@ def partnership_results(partnership):
     (before that no cost and every ratio "-"), the influencer's followers once per deliverable
     for the engagement rate by followers."""
     row = Deliverable.objects.filter(partnership=partnership).aggregate(
-        **deliverable_sums(), deliverables=Count("pk")
+        **deliverable_sums(coalesce=False), deliverables=Count("pk")
     )
     signed = partnership.is_signed
     return Results.from_row(

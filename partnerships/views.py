@@ -16,6 +16,7 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 from django_filters.views import FilterView
 
 from crm.concurrency import EditConflict, EditConflictViewMixin
+from crm.fields import users_by_id
 from crm.metrics import DEFINITIONS, LABELS
 from partnerships import selectors
 from partnerships.filters import DeliverableFilter, PartnershipFilter
@@ -212,7 +213,7 @@ class PartnershipDetailView(DetailView):
     template_name = "partnerships/partnership_detail.html"
 
     def get_queryset(self):
-        return selectors.partnership_detail_queryset()
+        return selectors.partnership_page_queryset()
 
     def get_context_data(self, **kwargs):
         partnership = self.object
@@ -222,9 +223,11 @@ class PartnershipDetailView(DetailView):
             undo_refusal = renewal_undo_refusal(
                 partnership, has_deliverables=bool(results.deliverables)
             )
+        users = users_by_id()
         return super().get_context_data(
+            **selectors.partnership_people(partnership, users=users),
             moves=pipeline_moves(partnership.status),
-            history=selectors.partnership_history(partnership),
+            history=selectors.partnership_history(partnership, users=users),
             deliverables=selectors.partnership_deliverables(partnership),
             results=results,
             renewal_state=selectors.renewal_state(partnership),

@@ -4,7 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, Objective
-from crm.fields import CachedModelChoiceField, DateInput, FastSelect, NamedModelChoiceField
+from crm.fields import (
+    CachedModelChoiceField,
+    FastDateInput,
+    FastSelect,
+    FastTextInput,
+    NamedModelChoiceField,
+)
 from influencers.models import Platform
 from influencers.selectors import all_niches
 from influencers.tiers import all_tiers
@@ -42,12 +48,12 @@ class TierComparisonFilterForm(forms.Form):
     published_after = forms.DateField(
         label="Published from",
         required=False,
-        widget=DateInput(),
+        widget=FastDateInput(),
     )
     published_before = forms.DateField(
         label="Published to",
         required=False,
-        widget=DateInput(),
+        widget=FastDateInput(),
     )
     platform = forms.ChoiceField(
         choices=_blank("All platforms") + Platform.choices, required=False, widget=FastSelect
@@ -60,6 +66,7 @@ class TierComparisonFilterForm(forms.Form):
         required=False,
         max_length=100,
         help_text="The influencer's country; any case.",
+        widget=FastTextInput,
     )
     collaboration_type = forms.ChoiceField(
         label="Collaboration type",
@@ -114,8 +121,8 @@ class TierComparisonFilterForm(forms.Form):
 
 
 class TierPairForm(TierComparisonFilterForm):
-    a = CachedModelChoiceField(objects=all_tiers, label="First tier")
-    b = CachedModelChoiceField(objects=all_tiers, label="Second tier")
+    a = CachedModelChoiceField(objects=all_tiers, label="First tier", widget=FastSelect)
+    b = CachedModelChoiceField(objects=all_tiers, label="Second tier", widget=FastSelect)
 
     field_order = ["a", "b"]
 

@@ -135,6 +135,7 @@ class TierComparisonView(TemplateView):
             form=form,
             comparison=comparison,
             columns=columns,
+            more_columns=[column["heading"] for column in columns if not column["key"]],
             table=table_rows(comparison.rows, columns, er_basis),
             split_table=table_rows(comparison.split_rows, columns, er_basis),
             chart_data=chart_data(comparison, er_basis),

@@ -5,7 +5,6 @@ largest share of the page's time."""
 from html import escape
 
 from django import template
-from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -19,8 +18,8 @@ PK_STANDIN = "9081726354"
 
 @register.simple_tag
 def deliverable_rows(deliverables, can_edit=False):
-    """The <tr> of each deliverable (annotated with ``engagements``), or the "none yet" row.
-    Every value from the database is escaped."""
+    """The <tr> of each deliverable (partnerships.selectors.DeliverableRow), or the "none yet"
+    row. Every value from the database is escaped."""
     if not deliverables:
         return mark_safe('<tr><td colspan="11" class="text-muted">No deliverables yet.</td></tr>')
     edit_url = reverse("partnerships:deliverable-update", args=[PK_STANDIN]) if can_edit else ""
@@ -43,7 +42,7 @@ def deliverable_rows(deliverables, can_edit=False):
         parts.append(
             f"<tr>\n<td>{escape(d.get_kind_display())}</td>"
             f"<td>{escape(d.get_platform_display())}</td>\n"
-            f"<td>{escape(date(d.due_date, 'd M Y')) or '-'}</td>\n"
+            f"<td>{f'{d.due_date:%d %b %Y}' if d.due_date else '-'}</td>\n"
             f"<td>{escape(d.get_status_display())}{link}</td>\n"
             f'{numbers}<td class="num">{escape(money(d.revenue))}</td>\n'
             f"<td>{edit}</td>\n</tr>"

@@ -138,3 +138,48 @@ def test_login_field_errors_are_tied_to_their_inputs(client):
         assert field["aria-invalid"] == "true"
         [(_, error)] = page.select("div", id=field["aria-describedby"])
         assert error == "This field is required."
+
+
+def test_report_filter_errors_and_help_are_tied_to_their_fields(admin_client, tiers):
+    query = {"published_after": "2026-05-01", "published_before": "2026-01-01", "market": "x" * 101}
+    page = Elements(admin_client.get(reverse("reports:tier-comparison"), query).content.decode())
+    labels = {attrs["for"]: text for attrs, text in page.select("label", **{"class": "form-label"})}
+    assert labels["id_published_before"] == "Published to"
+    assert labels["id_market"] == "Market (country)"
+    [(end, _)] = page.select("input", id="id_published_before")
+    assert end["aria-invalid"] == "true" and end["aria-describedby"] == "id_published_before_error"
+    [(_, error)] = page.select("div", id="id_published_before_error")
+    assert error == "The end of the period is before its start."
+    [(market, _)] = page.select("input", id="id_market")
+    described = market["aria-describedby"].split()
+    assert described == ["id_market_helptext", "id_market_error"]
+    [(_, help_text)] = page.select("div", id="id_market_helptext")
+    assert help_text == "The influencer's country; any case."
+    [(start, _)] = page.select("input", id="id_published_after")
+    assert "aria-invalid" not in start and start["value"] == "2026-05-01"
+    assert set(labels) >= {f"id_{name}" for name in ("campaign", "niche", "basis")}
+
+
+def test_report_filters_say_what_crispy_forms_said():
+    """The report filters are drawn by a tag (crm_tags.form_field) instead of crispy-forms: the
+    same elements, text, ids and aria attributes; only crispy's per-widget class names go."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from crm.templatetags.crm_tags import form_field
+    from reports.forms import TierPairForm
+
+    def described(html, widget):
+        drawn = []
+        for tag, attrs, text in Elements(str(html)).found:
+            # crispy adds the widget's class name as a CSS class ("fastselect"); nothing uses it.
+            classes = set(attrs.pop("class", "").split()) - {type(widget).__name__.lower()}
+            drawn.append((tag, attrs, classes, "".join(text.split())))
+        return drawn
+
+    data = {"a": "1", "b": "nope", "market": "x" * 101, "published_after": "soon"}
+    for form in (TierPairForm(), TierPairForm(data)):
+        form.is_valid()
+        for field in form:
+            widget = field.field.widget
+            ours, crispys = form_field(field), as_crispy_field(field)
+            assert described(ours, widget) == described(crispys, widget), field.name

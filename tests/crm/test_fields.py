@@ -23,22 +23,45 @@ class Pick(forms.Form):
         choices=[("", "Any"), ("a", "A <b>"), ("b", 'B "quoted"')], required=False
     )
     many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], required=False)
+    # Groups, and a value offered twice: a single select marks only its first option.
+    grouped = forms.ChoiceField(
+        choices=[("", "Any"), ("Fruit <&>", [("a", "Apple"), ("b", "Banana")]), ("a", "Again")],
+        required=False,
+    )
 
 
 def test_fast_select_renders_what_the_stock_widget_renders():
     from crm.fields import FastSelect, FastSelectMultiple
 
-    stock = Pick(initial={"one": "b", "many": ["x", "y"]})
-    fast = Pick(initial={"one": "b", "many": ["x", "y"]})
-    fast.fields["one"].widget = FastSelect(choices=fast.fields["one"].choices)
+    initial = {"one": "b", "many": ["x", "y"], "grouped": "a"}
+    stock, fast = Pick(initial=initial), Pick(initial=initial)
+    for name in ("one", "grouped"):
+        fast.fields[name].widget = FastSelect(choices=fast.fields[name].choices)
     fast.fields["many"].widget = FastSelectMultiple(choices=fast.fields["many"].choices)
 
     def normalise(html):
         return "".join(str(html).split())
 
-    for name in ("one", "many"):
+    for name in ("one", "many", "grouped"):
         assert normalise(fast[name]) == normalise(stock[name])
     assert "A &lt;b&gt;" in str(fast["one"]) and "selected" in str(fast["one"])
+    assert str(fast["grouped"]).count("selected") == 1
+
+
+def test_fast_date_input_renders_what_the_date_picker_renders():
+    from crm.fields import FastDateInput
+
+    class Fast(forms.Form):
+        day = forms.DateField(widget=FastDateInput(attrs={"class": "x"}), help_text="When.")
+
+    class Stock(forms.Form):
+        day = forms.DateField(widget=DateInput(attrs={"class": "x"}), help_text="When.")
+
+    for data in ({"day": "2026-11-23"}, {"day": "not a day"}, {}):
+        assert str(Fast(data)["day"]) == str(Stock(data)["day"])
+    assert str(Fast(initial={"day": date(2026, 1, 2)})["day"]) == str(
+        Stock(initial={"day": date(2026, 1, 2)})["day"]
+    )
 
 
 @pytest.mark.django_db

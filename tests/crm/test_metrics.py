@@ -133,3 +133,9 @@ def test_compact_never_crosses_a_default_tier_boundary(followers, threshold):
         assert shown(compact(followers)) < shown(compact(threshold))
     else:
         assert shown(compact(followers)) >= shown(compact(threshold))
+
+
+@given(st.integers(min_value=-(10**13), max_value=10**13))
+def test_compact_reads_the_same_whatever_the_number_type(count):
+    """A count from the ORM is an int, a sum from raw SQL may be a Decimal or a float."""
+    assert compact(count) == compact(Decimal(count)) == compact(float(count))

@@ -134,6 +134,28 @@ def test_undo_renewal_puts_the_previous_term_back(admin_client, admin_user, tier
     assert current.influencer.name in admin_client.get(RENEWALS).content.decode()
 
 
+def test_each_term_links_the_other_in_as_many_queries_as_any_partnership_page(
+    admin_client, admin_user, tiers, count_queries, session_queries
+):
+    current = retainer(campaign=CampaignFactory())
+    renewal = partnership_renew(partnership=current, by=admin_user)
+    admin_client.get(current.get_absolute_url())  # fills the cached users and tiers
+    for term, other, label in (
+        (current, renewal, "Next term"),
+        (renewal, current, "Previous term"),
+    ):
+        response, queries = count_queries(admin_client.get, term.get_absolute_url())
+        html = response.content.decode()
+        dates = f"{other.start_date:%d %b %Y} - {other.end_date:%d %b %Y}"
+        assert (
+            f'{label}</dt><dd class="col-6"><a href="{other.get_absolute_url()}">{dates}</a>'
+            in html
+        )
+        # session, user, the partnership, its totals, status history and deliverables
+        assert queries == 5 + session_queries, label
+    assert undo_url(renewal) in admin_client.get(renewal.get_absolute_url()).content.decode()
+
+
 def test_undo_is_refused_once_the_new_term_has_deliverables(admin_client, tiers):
     current = retainer()
     renewal = partnership_renew(partnership=current)

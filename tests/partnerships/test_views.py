@@ -316,16 +316,41 @@ def test_detail_shows_terms_and_status_history(admin_client, tiers):
     assert "EUR 1,000.00" in html  # contract value
 
 
+def test_detail_names_the_owner_and_the_tier_at_signing_as_edited(admin_client, tiers):
+    def terms(partnership):
+        html = admin_client.get(detail_url(partnership)).content.decode()
+        owner = re.search(r"<dt[^>]*>Owner</dt><dd[^>]*>(.*?)</dd>", html).group(1)
+        badge = re.search(
+            r'tier at signing</span> <span class="badge tier-badge tier-(\d+)">(.*?)<', html
+        )
+        return owner, badge and (int(badge.group(1)), badge.group(2))
+
+    owner = UserFactory(username="odile", first_name="Odile", last_name="Marsh")
+    signed = PartnershipFactory(status=Status.ACTIVE, owner=owner)  # 5,000 followers: Micro
+    micro = tiers["Micro"]
+    assert terms(signed) == ("Odile Marsh", (micro.pk, "Micro"))
+    assert terms(PartnershipFactory(owner=None)) == ("-", None)  # a prospect: no tier yet
+
+    # The admin renames the tier and the user: the next load says so.
+    micro.name = "Small"
+    micro.save()
+    owner.first_name = owner.last_name = ""
+    owner.save()
+    assert terms(signed) == ("odile", (micro.pk, "Small"))
+
+
 def test_detail_query_count_is_constant(admin_client, tiers, count_queries, session_queries):
     partnership = PartnershipFactory(status=Status.ACTIVE)
     for _ in range(5):
         DeliverableFactory(partnership=partnership, impressions=10, likes=1)
+    admin_client.get(detail_url(partnership))  # fills the cached users and tiers
     _, five = count_queries(admin_client.get, detail_url(partnership))
     for _ in range(45):
         DeliverableFactory(partnership=partnership, impressions=10, likes=1)
     response, fifty = count_queries(admin_client.get, detail_url(partnership))
     assert response.context["results"].deliverables == 50
-    # session, user, the partnership, its totals, status history and deliverables.
+    # session, user, the partnership, its totals, status history and deliverables; the owner
+    # and the tier at signing come from the cache (crm/cache.py).
     assert five == fifty == 5 + session_queries
 
 
