@@ -754,44 +754,42 @@ def influencers_import(*, parsed, user=None, skip_rows=None):
     for row, influencer in zip(creates, new_influencers, strict=True):
         row.influencer_id = influencer.pk
 
-    # Niches: the file's list replaces the influencer's, only where they differ.
+    # Niches: the file's list replaces the influencer's; only the links that differ are
+    # deleted or added (each link written costs its indexes and a foreign-key check).
     through = Influencer.niches.through
-    current_niches = {}
+    current_links = {}  # influencer pk -> {niche pk: link pk}
     for chunk in _chunks([row.influencer_id for row in updates if row.niche_ids is not None]):
         links = through.objects.filter(influencer_id__in=chunk)
-        for influencer_id, niche_id in links.values_list("influencer_id", "niche_id"):
-            current_niches.setdefault(influencer_id, set()).add(niche_id)
-    replaced = [
-        row
-        for row in updates
-        if row.niche_ids is not None
-        and set(row.niche_ids) != current_niches.get(row.influencer_id, set())
-    ]
-    touched.update(row.influencer_id for row in replaced)
-    for chunk in _chunks([row.influencer_id for row in replaced]):
-        through.objects.filter(influencer_id__in=chunk).delete()
-    through.objects.bulk_create(
-        [
-            through(influencer_id=row.influencer_id, niche_id=niche_id)
-            for row in [*creates, *replaced]
-            if row.niche_ids
-            for niche_id in row.niche_ids
-        ],
-        batch_size=BATCH_SIZE,
-    )
+        for pk, influencer_id, niche_id in links.values_list("pk", "influencer_id", "niche_id"):
+            current_links.setdefault(influencer_id, {})[niche_id] = pk
+    removed_links, new_links = [], []
+    for row in [*creates, *updates]:
+        if row.niche_ids is None:
+            continue
+        links = current_links.get(row.influencer_id, {})
+        gone = [pk for niche_id, pk in links.items() if niche_id not in row.niche_ids]
+        new = [niche_id for niche_id in row.niche_ids if niche_id not in links]
+        if (gone or new) and row.influencer_id in existing_ids:
+            touched.add(row.influencer_id)
+        removed_links += gone
+        new_links += [through(influencer_id=row.influencer_id, niche_id=n) for n in new]
+    for chunk in _chunks(removed_links):
+        through.objects.filter(pk__in=chunk).delete()
+    through.objects.bulk_create(new_links, batch_size=BATCH_SIZE)
 
     # Accounts: matched ones are updated where they differ; new ones are added (the first
     # account of an influencer without a primary one becomes primary).
-    with_primary = set()
-    for chunk in _chunks(sorted(existing_ids)):
-        with_primary.update(
-            SocialAccount.objects.filter(influencer_id__in=chunk, is_primary=True).values_list(
-                "influencer_id", flat=True
-            )
-        )
     matched = [(row, a) for row in updates for a in row.accounts if a.existing_id]
     account_fields = sorted({"handle"} | {name for _, a in matched for name in a.fields})
-    current = _current_values(SocialAccount, [a.existing_id for _, a in matched], account_fields)
+    # Every account of the matched influencers, in one query per chunk of influencers: the
+    # matched ones' current values, and whether each influencer has a primary account.
+    current, with_primary = {}, set()
+    for chunk in _chunks(sorted(existing_ids)):
+        accounts = SocialAccount.objects.filter(influencer_id__in=chunk)
+        for values in accounts.values("pk", "influencer_id", "is_primary", *account_fields):
+            if values.pop("is_primary"):
+                with_primary.add(values["influencer_id"])
+            current[values.pop("pk")] = values
     changed_accounts, added = [], []
     for row, account in matched:
         values = current[account.existing_id]
