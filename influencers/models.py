@@ -102,10 +102,10 @@ class Influencer(TimeStampedModel):
         PAUSED = "paused", "Paused"
         DO_NOT_CONTACT = "do_not_contact", "Do not contact"
 
-    name = models.CharField(max_length=200, db_index=True)
+    name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    country = models.CharField(max_length=100, blank=True, db_index=True)
+    country = models.CharField(max_length=100, blank=True)
     city = models.CharField(max_length=100, blank=True)
     niches = models.ManyToManyField(Niche, blank=True, related_name="influencers")
     owner = models.ForeignKey(
@@ -121,13 +121,12 @@ class Influencer(TimeStampedModel):
     )
     notes = models.TextField(blank=True)
     # Kept in step with the accounts by influencers.services; never edited directly.
-    followers = models.BigIntegerField(default=0, editable=False, db_index=True)
+    followers = models.BigIntegerField(default=0, editable=False)
     engagement_rate = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=Decimal("0"),
         editable=False,
-        db_index=True,
         help_text="Follower-weighted average over the accounts, in %.",
     )
     # Optimistic locking (crm.concurrency): bumped by every save that changes what the edit form
@@ -151,6 +150,8 @@ class Influencer(TimeStampedModel):
                 name="influencer_status_valid",
             ),
         ]
+        # One index per filter and sort the pages offer (no single-column copies beside them:
+        # every changed influencer writes each index, and its history row copies db_index).
         indexes = [
             models.Index(fields=["-followers", "id"], name="influencer_followers_desc"),
             models.Index(fields=["-created_at", "id"], name="influencer_newest"),
@@ -159,6 +160,8 @@ class Influencer(TimeStampedModel):
             models.Index(fields=["-engagement_rate", "id"], name="influencer_engagement_desc"),
             # The roster's country filter ignores case (iexact is UPPER(country) = UPPER(%s)).
             models.Index(Upper("country"), name="influencer_country_ci"),
+            # The admin's country filter lists the distinct countries (an index-only scan).
+            models.Index(fields=["country"], name="influencer_country"),
             # Followers by id without the row (PostgreSQL index-only scans): the per-tier counts
             # and the tier comparison look up a tier for thousands of influencers at once.
             models.Index(fields=["id"], include=["followers"], name="influencer_id_followers"),
