@@ -6,6 +6,10 @@ creates an influencer and its accounts), then the same file again (every row mat
 changes, no duplicates), then a file with the same handles and other values (every row changes).
 Goal: a 10,000-row file imports in under 30 s.
 
+With --statements, the changed file's confirm also prints its statements grouped by kind and
+table: count, wall time and the PostgreSQL server process's CPU time (read from its /proc stat,
+so only when the server runs on this machine), and the commit's share.
+
 It WRITES, so it runs only on its own database (never the shared crm_bench):
 
     createdb crm_a2
@@ -26,8 +30,10 @@ import csv
 import io
 import os
 import random
+import re
 import sys
 import time
+from pathlib import Path
 
 import _env
 
@@ -106,7 +112,53 @@ def timed(label, results, func):
     return value
 
 
-def run_pages(client, content, results, label):
+class StatementTimes:
+    """Wall and server CPU time per kind of statement ("UPDATE influencers_socialaccount"), as a
+    connection.execute_wrapper; the server's CPU comes from its process's /proc stat."""
+
+    def __init__(self):
+        self.totals, self.total = {}, 0.0
+        self.stat = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                process = Path(f"/proc/{cursor.fetchone()[0]}")
+            # The same number on another machine would be some other process.
+            if (process / "comm").exists() and "postgres" in (process / "comm").read_text():
+                self.stat = process / "stat"
+
+    def server_cpu(self):
+        if self.stat is None:
+            return 0.0
+        fields = self.stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    def __call__(self, execute, sql, params, many, context):
+        verb = sql.split(None, 1)[0].upper()
+        table = re.search(r'(?:FROM|INTO|UPDATE)\s+"?(\w+)', sql, re.IGNORECASE)
+        key = f"{verb} {table.group(1) if table else ''}".strip()
+        start, cpu = time.perf_counter(), self.server_cpu()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            count, wall, server = self.totals.get(key, (0, 0.0, 0.0))
+            self.totals[key] = (
+                count + 1,
+                wall + time.perf_counter() - start,
+                server + self.server_cpu() - cpu,
+            )
+
+    def report(self):
+        print("| statements (changed file's confirm) | count | wall s | server CPU s |")
+        print("|---|---|---|---|")
+        for key, (count, wall, server) in sorted(self.totals.items(), key=lambda kv: -kv[1][1]):
+            if wall >= 0.01:
+                print(f"| {key} | {count} | {wall:.2f} | {server:.2f} |")
+        in_statements = sum(server for _, _, server in self.totals.values())
+        print(f"| commit and the rest (server CPU) | | | {self.total - in_statements:.2f} |")
+
+
+def run_pages(client, content, results, label, statements=None):
     def upload():
         response = client.post(
             reverse("influencers:influencer-import"),
@@ -124,13 +176,19 @@ def run_pages(client, content, results, label):
     plan = response.context["plan"]
     assert not plan.errors, plan.errors[:5]
     counts = (plan.to_create, plan.to_update)
-    done = timed(
-        f"{label}: confirm (validate again, import)",
-        results,
-        lambda: client.post(
+
+    def confirm():
+        return client.post(
             reverse("influencers:import-confirm"), {"token": response.context["token"]}
-        ),
-    )
+        )
+
+    if statements is None:
+        done = timed(f"{label}: confirm (validate again, import)", results, confirm)
+    else:
+        server_cpu = statements.server_cpu()
+        with connection.execute_wrapper(statements):
+            done = timed(f"{label}: confirm (validate again, import)", results, confirm)
+        statements.total = statements.server_cpu() - server_cpu
     assert done.status_code == 302, done.status_code
     return counts
 
@@ -138,6 +196,9 @@ def run_pages(client, content, results, label):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument(
+        "--statements", action="store_true", help="time the changed file's confirm by statement"
+    )
     args = parser.parse_args()
 
     name = connection.settings_dict["NAME"]
@@ -173,7 +234,8 @@ def main():
             second = run_pages(client, content, results, "re-import")
             accounts_after_second = SocialAccount.objects.filter(handle__startswith=PREFIX).count()
             changed_content = generated_file(args.rows, niches, owner.username, variant=1)
-            third = run_pages(client, changed_content, results, "changed file")
+            statements = StatementTimes() if args.statements else None
+            third = run_pages(client, changed_content, results, "changed file", statements)
             accounts_after_third = SocialAccount.objects.filter(handle__startswith=PREFIX).count()
             sample = Influencer.objects.get(email=f"{PREFIX}0@example.com")
             assert sample.notes.endswith("(variant 1)"), sample.notes
@@ -196,6 +258,9 @@ def main():
         wall = sum(s for name, s, _ in results if name.startswith(label))
         cpu = sum(c for name, _, c in results if name.startswith(label))
         print(f"| **{label}: upload + preview + confirm** | **{wall:.2f}** | **{cpu:.2f}** |")
+    if statements is not None:
+        print()
+        statements.report()
 
 
 if __name__ == "__main__":
