@@ -184,16 +184,19 @@ def tier_key_sql(basis, ranges, followers, signing):
     return f"CASE {whens} ELSE {NO_TIER} END" if whens else str(NO_TIER)
 
 
-def planned_apart():
-    """The end of a subquery grouped by a tier key it computes: " OFFSET 0" on PostgreSQL, which
-    then plans the subquery on its own (PostgreSQL's standard way to keep a subquery from being
-    merged into the query around it). Merged, PostgreSQL takes the tier key's distinct values
-    for those of the followers column it is computed from (~55,000 at 100,000 influencers, for
-    four tiers), expects a group per row and sorts every row, on disk, before summing; planned
-    apart, it expects a few hundred groups and hashes them. Not a planner setting: nothing
-    else about the plan is fixed. SQLite has no such estimate and refuses OFFSET without
-    LIMIT."""
-    return " OFFSET 0" if connection.vendor == "postgresql" else ""
+def planned_apart(basis):
+    """The end of a subquery grouped by the tier key it computes: " OFFSET 0" on PostgreSQL when
+    the key is today's tier, so PostgreSQL plans the subquery on its own (its standard way to
+    keep a subquery from being merged into the query around it). Merged, PostgreSQL takes that
+    key's distinct values for those of the followers column it is computed from (~55,000 at
+    100,000 influencers, for four tiers), expects a group per row and sorts every row, on disk,
+    before summing; planned apart, it expects a few hundred groups and hashes them. Not a
+    planner setting: nothing else about the plan is fixed. The tier at signing is a column whose
+    statistics give the right estimate, so it needs none; SQLite has no such estimate and
+    refuses OFFSET without LIMIT."""
+    if basis == SIGNING or connection.vendor != "postgresql":
+        return ""
+    return " OFFSET 0"
 
 
 def _pk(value):
@@ -273,7 +276,7 @@ def influencer_rows_sql(filters, ranges):
                    {type_flag} AS type_flag, {tier_flag} AS tier_flag
             FROM {table(InfluencerResults)} x
             JOIN {table(Influencer)} i ON i.id = x.influencer_id
-            WHERE {" AND ".join(conditions)}{planned_apart()}
+            WHERE {" AND ".join(conditions)}{planned_apart(filters.get("basis"))}
         ) AS scoped
         GROUP BY tier_key, collaboration_type
     """  # noqa: S608
@@ -327,7 +330,7 @@ def objective_sql(filters, ranges, *, reference=False):
     two readings as `comparison_sql`."""
     scope, params, _ = _scope_sql(filters, ranges, reference=reference, objective=True)
     sql = f"""
-        WITH sp AS ({scope}{planned_apart()})
+        WITH sp AS ({scope}{planned_apart(filters.get("basis"))})
         SELECT objective, tier_key, SUM(cost) AS cost, SUM(n) AS deliverables, {sums()},
                SUM(audience * n) AS followers
         FROM sp
